@@ -1,0 +1,88 @@
+import CLinearAlgebra
+
+/// Every dense product and factorisation of the project goes through here: OpenBLAS and LAPACKE, row-major.
+public enum LinearAlgebra {
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// The Q factor of a square matrix's QR factorisation, with column signs fixed so that diag(R) > 0.
+    ///
+    /// A note on the sign fix: LAPACK's Householder QR leaves the signs of diag(R) arbitrary; multiplying the columns
+    /// of Q by sign(R_ii) makes the factorisation unique, which is what makes Q Haar-distributed for Gaussian input
+    /// (Mezzadri 2007).
+    public static func orthogonalFactor(ofSquare matrix: Matrix) throws -> Matrix {
+        precondition(matrix.rows == matrix.columns, "orthogonalFactor needs a square matrix")
+        let n = matrix.rows
+        var a = matrix.elements
+        var tau = [Double](repeating: 0, count: n)
+        var info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &a, Int32(n), &tau)
+        guard info == 0 else { throw NumericsError.lapack(routine: "dgeqrf", info: Int(info)) }
+        let diagonalSigns = (0..<n).map { a[$0 * n + $0] < 0 ? -1.0 : 1.0 }
+        info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, Int32(n), Int32(n), Int32(n), &a, Int32(n), tau)
+        guard info == 0 else { throw NumericsError.lapack(routine: "dorgqr", info: Int(info)) }
+        var q = Matrix(rows: n, columns: n, elements: a)
+        for i in 0..<n { for j in 0..<n { q[i, j] *= diagonalSigns[j] } }
+        return q
+    }
+
+    /// Singular values in decreasing order (LAPACKE dgesdd, no vectors).
+    public static func singularValues(of matrix: Matrix) throws -> [Double] {
+        var a = matrix.elements
+        let count = min(matrix.rows, matrix.columns)
+        var s = [Double](repeating: 0, count: count)
+        var unusedU = [Double](repeating: 0, count: 1)
+        var unusedV = [Double](repeating: 0, count: 1)
+        let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int32(matrix.rows),
+                                  Int32(matrix.columns), &a, Int32(matrix.columns), &s, &unusedU, 1, &unusedV, 1)
+        guard info == 0 else { throw NumericsError.lapack(routine: "dgesdd", info: Int(info)) }
+        return s
+    }
+
+    /// Eigenvalues of a symmetric matrix in increasing order (LAPACKE dsyev).
+    public static func symmetricEigenvalues(of matrix: Matrix) throws -> [Double] {
+        precondition(matrix.rows == matrix.columns, "symmetricEigenvalues needs a square matrix")
+        var a = matrix.elements
+        var w = [Double](repeating: 0, count: matrix.rows)
+        let info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "U")),
+                                 Int32(matrix.rows), &a, Int32(matrix.rows), &w)
+        guard info == 0 else { throw NumericsError.lapack(routine: "dsyev", info: Int(info)) }
+        return w
+    }
+
+    /// Minimum-norm least-squares solution X of A X ≈ B (LAPACKE dgelsd); A is m×n, B is m×nrhs.
+    public static func leastSquares(_ a: Matrix, _ b: Matrix) throws -> Matrix {
+        precondition(a.rows == b.rows, "leastSquares: A and B need the same number of rows")
+        let m = a.rows, n = a.columns, nrhs = b.columns
+        let ldb = max(m, n)
+        var aElements = a.elements
+        var bElements = [Double](repeating: 0, count: ldb * nrhs)
+        for i in 0..<m { for j in 0..<nrhs { bElements[i * nrhs + j] = b[i, j] } }
+        var s = [Double](repeating: 0, count: min(m, n))
+        var rank: Int32 = 0
+        let info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, Int32(m), Int32(n), Int32(nrhs), &aElements, Int32(n),
+                                  &bElements, Int32(nrhs), &s, -1, &rank)
+        guard info == 0 else { throw NumericsError.lapack(routine: "dgelsd", info: Int(info)) }
+        return Matrix(rows: n, columns: nrhs, elements: Array(bElements[0..<(n * nrhs)]))
+    }
+}
+
+public enum NumericsError: Error, CustomStringConvertible {
+    case lapack(routine: String, info: Int)
+
+    public var description: String {
+        switch self {
+        case let .lapack(routine, info): return "LAPACK \(routine) failed with info = \(info)"
+        }
+    }
+}
