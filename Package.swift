@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "ClosedFormModels", dependencies: ["Numerics"]),
         .target(name: "AugmentedTransformer", dependencies: ["Numerics"]),
         .target(name: "PositionalModels", dependencies: ["Numerics"]),
+        .target(name: "MultiHeadTransformer", dependencies: ["Numerics"]),
         .target(name: "TokenEmbeddings", dependencies: ["Numerics"]),
 
         // The pipeline engine: knows nothing about the paper.
@@ -36,7 +37,7 @@ let package = Package(
         // The paper's stage kinds.
         .target(name: "PaperStages", dependencies: [
             "PipelineEngine", "Numerics", "HDF5",
-            "ClosedFormModels", "AugmentedTransformer", "PositionalModels", "TokenEmbeddings",
+            "ClosedFormModels", "AugmentedTransformer", "PositionalModels", "MultiHeadTransformer", "TokenEmbeddings",
         ]),
 
         .executableTarget(name: "icar", dependencies: [
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "ClosedFormModelsTests", dependencies: ["ClosedFormModels", "Numerics"]),
         .testTarget(name: "AugmentedTransformerTests", dependencies: ["AugmentedTransformer", "Numerics"]),
         .testTarget(name: "PositionalModelsTests", dependencies: ["PositionalModels", "Numerics"]),
+        .testTarget(name: "MultiHeadTransformerTests", dependencies: ["MultiHeadTransformer", "Numerics"]),
         .testTarget(name: "TokenEmbeddingsTests", dependencies: ["TokenEmbeddings", "Numerics"]),
         .testTarget(name: "EndToEndTests", dependencies: ["icar", "PipelineEngine", "HDF5"]),
     ],
