@@ -1,0 +1,34 @@
+# icar — one command for the figures (`make`), one for the tests (`make test`).
+SWIFT ?= swift
+ICAR_RELEASE := .build/release/icar
+PROFILE ?= paper
+JOBS ?= $(shell nproc)
+
+.PHONY: all bootstrap build figures quick test bench clean
+
+all: figures
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	$(SWIFT) build -c release --product icar
+
+# Runs the whole pipeline; cached stages are skipped, so a second `make` is a no-op.
+figures: build
+	$(ICAR_RELEASE) run --profile $(PROFILE) --jobs $(JOBS)
+
+# The same stages with small sizes, for a first look.
+quick:
+	$(MAKE) figures PROFILE=quick
+
+test: bootstrap
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: build
+	$(SWIFT) build -c release --product icar-bench
+	.build/release/icar-bench
+
+clean:
+	rm -rf .build data figures

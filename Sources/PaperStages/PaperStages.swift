@@ -1,0 +1,11 @@
+import PipelineEngine
+
+/// The paper's stage kinds. A new kind is one file (or folder) plus one line here.
+public enum PaperStages {
+    public static func registry() -> StageRegistry {
+        var registry = StageRegistry()
+        registry.register(GenerateSequencesKind())
+        EchoStageKind.registerIfRequested(into: &registry)
+        return registry
+    }
+}

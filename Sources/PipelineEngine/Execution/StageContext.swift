@@ -1,0 +1,98 @@
+import Foundation
+
+/// Where a stage's input came from: the providing stage's store entry.
+public struct StageInputLocation: Codable, Sendable {
+    public let stage: String
+    public let key: String
+    public let contentHash: String
+    public let directory: String
+}
+
+/// What a running stage sees: its parameters, its inputs' directories, the directory it writes into, and a way to
+/// report progress. It does not know where the store is or how it is laid out.
+public final class StageContext {
+    public let stageName: String
+    public let kindName: String
+    public let kindVersion: Int
+    public let key: String
+    public let parameters: StageParameters
+    public let inputs: [String: StageInputLocation]
+    public let outputDirectory: String
+    private let progressSink: (ProgressUpdate) -> Void
+    private var lastProgress = DispatchTime(uptimeNanoseconds: 0)
+
+    public init(stageName: String, kindName: String, kindVersion: Int, key: String, parameters: StageParameters,
+                inputs: [String: StageInputLocation], outputDirectory: String,
+                progress: @escaping (ProgressUpdate) -> Void) {
+        self.stageName = stageName
+        self.kindName = kindName
+        self.kindVersion = kindVersion
+        self.key = key
+        self.parameters = parameters
+        self.inputs = inputs
+        self.outputDirectory = outputDirectory
+        self.progressSink = progress
+    }
+
+    /// Path of file `name` of the stage bound to input `slot`.
+    public func inputFile(_ slot: String, _ name: String) throws -> String {
+        guard let input = inputs[slot] else { throw PipelineError("stage \(stageName): input '\(slot)' is not connected") }
+        let path = input.directory + "/" + name
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PipelineError("stage \(stageName): input '\(slot)' (stage \(input.stage)) has no file \(name)")
+        }
+        return path
+    }
+
+    public func hasInput(_ slot: String) -> Bool { inputs[slot] != nil }
+
+    /// Path where the stage writes its output file `name`.
+    public func outputFile(_ name: String) -> String { outputDirectory + "/" + name }
+
+    /// Attributes every output file should carry so that it can be traced back to its stage and key.
+    public var provenanceAttributes: [(String, String)] {
+        [("icar_stage", stageName), ("icar_kind", kindName), ("icar_kind_version", String(kindVersion)),
+         ("icar_key", key), ("icar_parameters", parameters.canonicalJSON)]
+    }
+
+    /// Reports `step` of `total`; calls closer than 0.2 s apart are dropped, except the last step.
+    public func progress(_ step: Int, of total: Int, _ message: String = "") {
+        let now = DispatchTime.now()
+        guard step >= total || now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 200_000_000 else { return }
+        lastProgress = now
+        progressSink(ProgressUpdate(step: step, total: total, message: message))
+    }
+
+    /// A line for the stage's log (data/logs/STAGE.log).
+    public func log(_ message: String) {
+        progressSink(ProgressUpdate(step: -1, total: -1, message: message))
+    }
+}
+
+/// One progress report of a stage; step < 0 means a plain log line.
+public struct ProgressUpdate: Sendable {
+    public let step: Int
+    public let total: Int
+    public let message: String
+
+    public init(step: Int, total: Int, message: String) {
+        self.step = step
+        self.total = total
+        self.message = message
+    }
+
+    static let prefix = "@icar-progress "
+
+    /// The line a stage process prints for its parent.
+    var line: String {
+        step < 0 ? message : "\(Self.prefix)\(step) \(total) \(message)"
+    }
+
+    /// Parses a line printed by a stage process: a progress report, or nil for an ordinary log line.
+    static func parse(_ line: Substring) -> ProgressUpdate? {
+        guard line.hasPrefix(prefix) else { return nil }
+        let fields = line.dropFirst(prefix.count).split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard fields.count >= 2, let step = Int(fields[0]), let total = Int(fields[1]) else { return nil }
+        return ProgressUpdate(step: step, total: total, message: fields.count > 2 ? String(fields[2]) : "")
+    }
+}

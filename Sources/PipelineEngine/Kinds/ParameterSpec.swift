@@ -1,0 +1,105 @@
+/// The declared type of one stage parameter; `pipeline.json` values are checked against it before anything runs.
+public enum ParameterType: Equatable, Sendable, CustomStringConvertible {
+    case integer
+    case number
+    case string
+    case boolean
+    case integerList
+    case numberList
+    case stringList
+
+    public var description: String {
+        switch self {
+        case .integer: return "an integer"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .boolean: return "a boolean"
+        case .integerList: return "a list of integers"
+        case .numberList: return "a list of numbers"
+        case .stringList: return "a list of strings"
+        }
+    }
+}
+
+/// One parameter a stage kind accepts: its type, default (nil = required) and a line of help.
+public struct ParameterSpec: Sendable {
+    public let name: String
+    public let type: ParameterType
+    public let defaultValue: JSONValue?
+    public let help: String
+    /// For strings: the accepted values (empty = any).
+    public let choices: [String]
+    /// For integers and numbers: the smallest accepted value.
+    public let minimum: Double?
+
+    public init(_ name: String, _ type: ParameterType, default defaultValue: JSONValue? = nil, help: String,
+                choices: [String] = [], minimum: Double? = nil) {
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.help = help
+        self.choices = choices
+        self.minimum = minimum
+    }
+
+    /// The value in its canonical form (numbers as numbers), or a message saying what is wrong with it.
+    func normalise(_ value: JSONValue) -> Result<JSONValue, ParameterProblem> {
+        switch (type, value) {
+        case (.integer, .integer(let v)):
+            if let minimum, Double(v) < minimum { return .failure(ParameterProblem("must be at least \(Int(minimum)), got \(v)")) }
+            return .success(value)
+        case (.number, .integer(let v)):
+            return normalise(.number(Double(v)))
+        case (.number, .number(let v)):
+            if let minimum, v < minimum { return .failure(ParameterProblem("must be at least \(minimum), got \(v)")) }
+            return .success(value)
+        case (.string, .string(let s)):
+            if !choices.isEmpty, !choices.contains(s) {
+                return .failure(ParameterProblem("must be one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\""))
+            }
+            return .success(value)
+        case (.boolean, .bool): return .success(value)
+        case (.integerList, .array(let elements)):
+            guard elements.allSatisfy({ if case .integer = $0 { return true } else { return false } }) else {
+                return .failure(ParameterProblem("must be \(type), got \(value.typeName) with other elements"))
+            }
+            return .success(value)
+        case (.numberList, .array(let elements)):
+            var numbers: [JSONValue] = []
+            for element in elements {
+                switch element {
+                case let .integer(v): numbers.append(.number(Double(v)))
+                case .number: numbers.append(element)
+                default: return .failure(ParameterProblem("must be \(type), got an array containing \(element.typeName)"))
+                }
+            }
+            return .success(.array(numbers))
+        case (.stringList, .array(let elements)):
+            guard elements.allSatisfy({ if case .string = $0 { return true } else { return false } }) else {
+                return .failure(ParameterProblem("must be \(type), got an array with other elements"))
+            }
+            return .success(value)
+        default:
+            return .failure(ParameterProblem("must be \(type), got \(value.typeName)"))
+        }
+    }
+}
+
+/// Why a value does not fit a parameter, in words.
+struct ParameterProblem: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// A named input of a stage kind, bound in `pipeline.json` to another stage.
+public struct InputSlot: Sendable {
+    public let name: String
+    public let help: String
+    public let optional: Bool
+
+    public init(_ name: String, help: String, optional: Bool = false) {
+        self.name = name
+        self.help = help
+        self.optional = optional
+    }
+}

@@ -1,0 +1,39 @@
+/// A kind of stage: what it computes, from which parameters and inputs, into which files of its output directory.
+///
+/// The engine knows stage kinds only through this protocol. `version` is the implementation version that enters
+/// the stage key: bump it whenever the kind's code changes what it writes, so stale cache entries cannot survive a
+/// code change (a test compares each kind's source hash with the version recorded for it).
+public protocol StageKind: Sendable {
+    /// The `kind` string of pipeline.json.
+    var name: String { get }
+    var version: Int { get }
+    /// One line for `icar kinds` and `--help`.
+    var summary: String { get }
+    var parameters: [ParameterSpec] { get }
+    var inputs: [InputSlot] { get }
+    /// Files of the output directory that are copied into the figures directory after the stage is done.
+    func publishedFiles(_ parameters: StageParameters) -> [String]
+    /// Computes the stage: read inputs through the context, write every output into `context.outputDirectory`.
+    func run(_ context: StageContext) throws
+}
+
+public extension StageKind {
+    var inputs: [InputSlot] { [] }
+    func publishedFiles(_ parameters: StageParameters) -> [String] { [] }
+}
+
+/// The stage kinds a pipeline may use, by name.
+public struct StageRegistry: Sendable {
+    public private(set) var kinds: [String: any StageKind] = [:]
+
+    public init() {}
+
+    public mutating func register(_ kind: any StageKind) {
+        precondition(kinds[kind.name] == nil, "stage kind \(kind.name) registered twice")
+        kinds[kind.name] = kind
+    }
+
+    public subscript(name: String) -> (any StageKind)? { kinds[name] }
+
+    public var sortedNames: [String] { kinds.keys.sorted() }
+}

@@ -1,0 +1,25 @@
+/// One stage of pipeline.json after validation: its kind, its parameters with defaults and the profile applied,
+/// and the stages its inputs come from.
+public struct ResolvedStage: Sendable {
+    public let name: String
+    public let kind: any StageKind
+    public let parameters: StageParameters
+    /// Input slot → name of the stage that provides it.
+    public let inputs: [String: String]
+    public let description: String?
+
+    public var publishedFiles: [String] { kind.publishedFiles(parameters) }
+}
+
+/// A validated pipeline: stages in file order, the chosen profile, and where the store and figures live.
+public struct Pipeline: Sendable {
+    public let stages: [ResolvedStage]
+    public let profile: String
+    public let profiles: [String]
+    /// Directory holding pipeline.json; relative paths below are resolved against it.
+    public let baseDirectory: String
+    public let storeDirectory: String
+    public let figuresDirectory: String
+
+    public func stage(_ name: String) -> ResolvedStage? { stages.first { $0.name == name } }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import PaperStages
+import PipelineEngine
+
+/// The process one stage runs in (started by `icar run`; a cluster executor would start the same command).
+struct ExecStageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec-stage",
+        abstract: "Run one stage job in this process and commit its store entry (used by icar run).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "The job file written by icar run.")
+    var job: String
+
+    func run() throws {
+        let emit: (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        do {
+            let stageJob = try StageJob.read(from: job)
+            _ = try StageProcessRunner.execute(stageJob, registry: PaperStages.registry(), emit: emit)
+        } catch let error as PipelineError {
+            emit(LocalProcessExecutor.errorPrefix + error.message)
+            throw ExitCode(1)
+        } catch {
+            emit(LocalProcessExecutor.errorPrefix + String(describing: error))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import PipelineEngine
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Bring stages up to date: run what is stale, skip what is cached.",
+        discussion: """
+        Without STAGE, every stage of the pipeline. With STAGE names, those stages and everything they need.
+        Each stage runs in its own process; its outputs enter the store only once it has finished and they are
+        hashed, so an interrupted run leaves nothing half-written. A second run on the same store stops at once
+        (or waits, with --wait).
+
+        Examples:
+          icar run                                   # everything, paper settings
+          icar run --profile quick --jobs 2          # small sizes, two stages at a time
+          icar run fig3-rotations-train --force      # re-run one stage even though it is cached
+          icar run fig3-rotations-train --force --downstream   # …and everything that uses it
+          icar run --dry-run                         # what would run, and why
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+
+    @Argument(help: "Stages to bring up to date (default: all).")
+    var stages: [String] = []
+
+    @Flag(help: "Re-run the named stages (all stages if none are named) even when cached.")
+    var force = false
+
+    @Flag(help: "Also include every stage downstream of the named ones.")
+    var downstream = false
+
+    @Option(name: .shortAndLong, help: "Independent stages to run at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(name: .customLong("dry-run"), help: "Only print which stages would run and why.")
+    var dryRun = false
+
+    @Flag(name: .customLong("keep-going"), help: "After a failure, keep running stages that do not depend on it.")
+    var keepGoing = false
+
+    @Flag(help: "If another run holds the store, wait for it instead of stopping.")
+    var wait = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let start = Date()
+            let pipeline = try options.load()
+            var runOptions = RunOptions()
+            runOptions.targets = stages
+            runOptions.force = force
+            runOptions.downstream = downstream
+            runOptions.keepGoing = keepGoing
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            runOptions.jobs = jobs ?? cores
+            let store = Store(root: pipeline.storeDirectory)
+            if dryRun {
+                try printDryRun(pipeline, store: store, runOptions)
+                return
+            }
+            try store.createDirectories()
+            let lock = try StoreLock(path: store.lockPath, wait: wait, command: "icar run")
+            defer { withExtendedLifetime(lock) {} }
+            store.removeAbandonedWork()
+            let executor = LocalProcessExecutor(executable: currentExecutable(),
+                                                blasThreads: max(1, cores / runOptions.jobs))
+            let display = ProgressDisplay()
+            let base = pipeline.baseDirectory
+            let scheduler = RunScheduler(pipeline: pipeline, store: store, executor: executor, options: runOptions,
+                                         display: display, gitCommit: { gitCommit(in: base) })
+            let summary = try scheduler.run()
+            let seconds = Date().timeIntervalSince(start)
+            var line = "icar: \(summary.ran.count) run, \(summary.cached.count) cached"
+            if !summary.failed.isEmpty { line += ", \(summary.failed.count) failed" }
+            if !summary.skipped.isEmpty { line += ", \(summary.skipped.count) not started" }
+            if !summary.published.isEmpty { line += ", \(summary.published.count) figure files updated" }
+            line += String(format: " in %.2f s (profile %@)", seconds, pipeline.profile)
+            display.event(line)
+            if !summary.failed.isEmpty {
+                let names = summary.failed.keys.sorted().joined(separator: ", ")
+                throw PipelineError("failed: \(names); see data/logs/STAGE.log")
+            }
+        }
+    }
+
+    private func printDryRun(_ pipeline: Pipeline, store: Store, _ runOptions: RunOptions) throws {
+        let (selected, forced) = try RunScheduler.selection(pipeline, runOptions)
+        let statuses = StagePlanner(pipeline: pipeline, store: store).statuses(forced: forced)
+        for status in statuses where selected.contains(status.stage) {
+            switch status.state {
+            case .cached: printOut("cached     \(status.stage)")
+            case .stale: printOut("would run  \(status.stage): \(status.reasons.joined(separator: "; "))")
+            }
+        }
+    }
+}

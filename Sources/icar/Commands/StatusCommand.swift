@@ -1,0 +1,34 @@
+import ArgumentParser
+import PipelineEngine
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show every stage as cached or stale, and why.",
+        discussion: """
+        Reasons a stage is stale: never run; params changed (with old → new values); input changed; implementation
+        version changed; entry damaged; or an input that must be recomputed first. Nothing is run or written.
+
+        Example:
+          icar status --profile quick
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+
+    func run() throws {
+        try reportingErrors {
+            let pipeline = try options.load()
+            let statuses = StagePlanner(pipeline: pipeline, store: Store(root: pipeline.storeDirectory)).statuses()
+            let width = statuses.map(\.stage.count).max() ?? 0
+            for status in statuses {
+                let name = status.stage.padding(toLength: width, withPad: " ", startingAt: 0)
+                let key = status.key.map { String($0.prefix(12)) } ?? "?".padding(toLength: 12, withPad: " ", startingAt: 0)
+                let reason = status.reasons.isEmpty ? "" : "  " + status.reasons.joined(separator: "; ")
+                printOut("\(status.state.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(name)  \(key)\(reason)")
+            }
+            let stale = statuses.filter { $0.state == .stale }.count
+            printOut("\(statuses.count - stale) cached, \(stale) stale (profile \(pipeline.profile))")
+        }
+    }
+}

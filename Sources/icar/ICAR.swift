@@ -1,0 +1,27 @@
+import ArgumentParser
+import PipelineEngine
+
+@main
+struct ICAR: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "icar",
+        abstract: "Regenerate the figures and theory checks of 'How do Transformers Perform In-Context Autoregressive Learning?'",
+        discussion: """
+        icar reads pipeline.json, a graph of typed stages (generate sequences, train, extract weights, verify theory,
+        plot). Each stage's result is stored under data/entries/KEY, where KEY is a SHA-256 of the stage's kind, its
+        implementation version, its parameters and the content hashes of its inputs; a stage whose key is stored is
+        not run again. Figures are copied into figures/.
+
+        Typical session:
+          icar run                     # bring every figure up to date (cached stages are skipped)
+          icar run --profile quick     # the same with small sizes, in seconds
+          icar status                  # which stages are cached, which are stale and why
+          icar run train-rotations --force --downstream
+          icar audit                   # re-hash every stored file against its manifest
+          icar show fig3-unitary-plot  # parameters, inputs, hashes and lineage of one stage
+        """,
+        version: icarVersion,
+        subcommands: [RunCommand.self, StatusCommand.self, AuditCommand.self, ShowCommand.self, GraphCommand.self,
+                      GCCommand.self, KindsCommand.self, ExecStageCommand.self]
+    )
+}
