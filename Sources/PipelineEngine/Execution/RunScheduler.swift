@@ -145,8 +145,6 @@ public final class RunScheduler: @unchecked Sendable {
                         case .missing:
                             break
                         }
-                    } else if FileManager.default.fileExists(atPath: store.entryDirectory(key)) {
-                        try store.quarantine(key)
                     }
                     guard running < max(1, options.jobs) else { continue }
                     pending.removeAll { $0 == name }
@@ -156,7 +154,8 @@ public final class RunScheduler: @unchecked Sendable {
                     let job = StageJob(stage: name, kind: stage.kind.name, version: stage.kind.version, key: key,
                                        keyText: ingredients.canonicalText, parameters: ingredients.parameters,
                                        inputs: stageInputs(stage, contentHashes: contentHashes, keys: stageKeys),
-                                       storeRoot: store.root, icarVersion: icarVersion, gitCommit: commit!)
+                                       storeRoot: store.root, icarVersion: icarVersion, gitCommit: commit!,
+                                       replaceExisting: forced.contains(name))
                     display.started(name)
                     launch(stage, ingredients, job) { result in
                         self.condition.lock()

@@ -13,6 +13,8 @@ public struct StageJob: Codable, Sendable {
     public let storeRoot: String
     public let icarVersion: String
     public let gitCommit: String
+    /// A forced re-run: replace an existing entry of the same key once the new one is complete.
+    public let replaceExisting: Bool
 
     public func write(to path: String) throws {
         let encoder = JSONEncoder()

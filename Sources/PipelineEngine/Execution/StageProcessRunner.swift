@@ -30,7 +30,7 @@ public enum StageProcessRunner {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - startedClock.uptimeNanoseconds) / 1e9
         let formatter = ISO8601DateFormatter()
         do {
-            return try store.commit(work: work) { outputs in
+            return try store.commit(work: work, replacing: job.replaceExisting) { outputs in
                 Manifest(key: job.key, stage: job.stage, kind: job.kind, version: job.version, keyText: job.keyText,
                          parameters: job.parameters,
                          inputs: job.inputs.mapValues { .init(stage: $0.stage, key: $0.key, contentHash: $0.contentHash) },

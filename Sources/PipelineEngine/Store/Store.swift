@@ -85,8 +85,8 @@ public struct Store: Sendable {
     /// Moves a damaged entry out of the way so that no run takes it for a result.
     public func quarantine(_ key: String) throws {
         try FileManager.default.createDirectory(atPath: quarantineDirectory, withIntermediateDirectories: true)
-        let stamp = Int(Date().timeIntervalSince1970)
-        let target = quarantineDirectory + "/\(key).\(stamp)"
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let target = quarantineDirectory + "/\(key).\(stamp).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         guard rename(entryDirectory(key), target) == 0 else {
             throw PipelineError("cannot move \(entryDirectory(key)) to \(target): \(String(cString: strerror(errno)))")
         }
@@ -108,7 +108,9 @@ public struct Store: Sendable {
 
     /// Hashes every file of `work`, writes the manifest last and renames `work` to the entry of `manifest.key`.
     /// Returns the committed manifest. If another process committed the same key first, its entry is kept.
-    public func commit(work: String, manifestFor: ([String: Manifest.Output]) -> Manifest) throws -> Manifest {
+    /// With `replacing`, an existing entry of the same key (a forced re-run) is swapped out after the new one is whole.
+    public func commit(work: String, replacing: Bool = false,
+                       manifestFor: ([String: Manifest.Output]) -> Manifest) throws -> Manifest {
         let fileManager = FileManager.default
         let names = try fileManager.contentsOfDirectory(atPath: work).filter { $0 != Manifest.fileName }.sorted()
         var outputs: [String: Manifest.Output] = [:]
@@ -130,6 +132,13 @@ public struct Store: Sendable {
         try encoder.encode(manifest).write(to: URL(fileURLWithPath: manifestPath))
         try syncFile(manifestPath)
         let target = entryDirectory(manifest.key)
+        if replacing, fileManager.fileExists(atPath: target) {
+            let retired = work + ".retired"
+            guard rename(target, retired) == 0 else {
+                throw PipelineError("cannot replace \(target): \(String(cString: strerror(errno)))")
+            }
+            try? fileManager.removeItem(atPath: retired)
+        }
         if fileManager.fileExists(atPath: target) {
             // Someone committed the same key (same inputs, same code): keep theirs.
             try? fileManager.removeItem(atPath: work)

@@ -32,8 +32,10 @@ struct GCCommand: ParsableCommand {
             let lock = try StoreLock(path: store.lockPath, wait: false, command: "icar gc")
             defer { withExtendedLifetime(lock) {} }
             var reachable = Set<String>()
-            for profile in pipeline.profiles.isEmpty ? [pipeline.profile] : pipeline.profiles {
-                let variant = try PipelineOptions.parse(["--pipeline", options.pipeline, "--profile", profile]).load()
+            let variants = pipeline.profiles.isEmpty ? [pipeline] : try pipeline.profiles.map {
+                try PipelineOptions.parse(["--pipeline", options.pipeline, "--profile", $0]).load()
+            }
+            for variant in variants {
                 for status in StagePlanner(pipeline: variant, store: store).statuses() {
                     if let key = status.key { reachable.insert(key) }
                 }

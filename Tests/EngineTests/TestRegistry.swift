@@ -1,0 +1,24 @@
+@testable import PipelineEngine
+
+/// A registry with the engine's test kind only, and a loader helper.
+func testRegistry() -> StageRegistry {
+    var registry = StageRegistry()
+    registry.register(EchoStageKind())
+    return registry
+}
+
+func load(_ text: String, profile: String? = nil) throws -> Pipeline {
+    try PipelineLoader(registry: testRegistry()).load(text: text, profile: profile)
+}
+
+/// The message of the validation error `text` raises.
+func validationMessage(_ text: String, profile: String? = nil) -> String? {
+    do {
+        _ = try load(text, profile: profile)
+        return nil
+    } catch let error as PipelineError {
+        return error.category == .invalidSpecification ? error.message : "wrong category: \(error.message)"
+    } catch {
+        return "unexpected \(error)"
+    }
+}
