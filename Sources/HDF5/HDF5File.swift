@@ -177,6 +177,7 @@ public final class HDF5File {
         let memory = H5Tcopy(icar_h5t_c_s1())
         defer { H5Tclose(memory) }
         H5Tset_size(memory, size)
+        H5Tset_cset(memory, H5T_CSET_UTF8)
         var buffer = [UInt8](repeating: 0, count: size + 1)
         guard H5Aread(attribute, memory, &buffer) >= 0 else {
             throw HDF5Error.cannotRead(path: path, name: "\(object)@\(name)")

@@ -41,10 +41,12 @@ public enum LinearAlgebra {
         var a = matrix.elements
         let count = min(matrix.rows, matrix.columns)
         var s = [Double](repeating: 0, count: count)
+        // LAPACKE (3.11) checks ldu ≥ 1 and ldvt ≥ n in row-major layout even when no vectors are computed.
         var unusedU = [Double](repeating: 0, count: 1)
-        var unusedV = [Double](repeating: 0, count: 1)
+        var unusedV = [Double](repeating: 0, count: matrix.columns)
         let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int32(matrix.rows),
-                                  Int32(matrix.columns), &a, Int32(matrix.columns), &s, &unusedU, 1, &unusedV, 1)
+                                  Int32(matrix.columns), &a, Int32(matrix.columns), &s, &unusedU, 1, &unusedV,
+                                  Int32(matrix.columns))
         guard info == 0 else { throw NumericsError.lapack(routine: "dgesdd", info: Int(info)) }
         return s
     }

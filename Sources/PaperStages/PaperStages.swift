@@ -5,6 +5,9 @@ public enum PaperStages {
     public static func registry() -> StageRegistry {
         var registry = StageRegistry()
         registry.register(GenerateSequencesKind())
+        registry.register(TrainPositionalKind())
+        registry.register(VerifyPositionalKind())
+        registry.register(PlotPositionalKind())
         EchoStageKind.registerIfRequested(into: &registry)
         return registry
     }

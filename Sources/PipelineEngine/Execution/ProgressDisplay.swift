@@ -50,6 +50,10 @@ public final class ProgressDisplay: @unchecked Sendable {
     }
 
     public func update(_ stage: String, _ update: ProgressUpdate) {
+        if update.step == ProgressUpdate.warningStep {
+            event("⚠ \(stage): \(update.message)")
+            return
+        }
         guard update.step >= 0, !quiet else { return }
         lock.lock(); defer { lock.unlock() }
         guard var state = running[stage] else { return }

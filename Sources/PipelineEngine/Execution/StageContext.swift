@@ -67,10 +67,17 @@ public final class StageContext {
     public func log(_ message: String) {
         progressSink(ProgressUpdate(step: -1, total: -1, message: message))
     }
+
+    /// A line shown on the terminal of `icar run` too: for results the user must not miss (a failed theory row).
+    public func warn(_ message: String) {
+        progressSink(ProgressUpdate(step: ProgressUpdate.warningStep, total: -1, message: message))
+    }
 }
 
-/// One progress report of a stage; step < 0 means a plain log line.
+/// One progress report of a stage; step −1 means a plain log line, −2 a warning for the terminal.
 public struct ProgressUpdate: Sendable {
+    public static let warningStep = -2
+
     public let step: Int
     public let total: Int
     public let message: String
@@ -82,14 +89,19 @@ public struct ProgressUpdate: Sendable {
     }
 
     static let prefix = "@icar-progress "
+    static let warningPrefix = "@icar-warning "
 
     /// The line a stage process prints for its parent.
     var line: String {
-        step < 0 ? message : "\(Self.prefix)\(step) \(total) \(message)"
+        if step == Self.warningStep { return Self.warningPrefix + message }
+        return step < 0 ? message : "\(Self.prefix)\(step) \(total) \(message)"
     }
 
     /// Parses a line printed by a stage process: a progress report, or nil for an ordinary log line.
     static func parse(_ line: Substring) -> ProgressUpdate? {
+        if line.hasPrefix(warningPrefix) {
+            return ProgressUpdate(step: warningStep, total: -1, message: String(line.dropFirst(warningPrefix.count)))
+        }
         guard line.hasPrefix(prefix) else { return nil }
         let fields = line.dropFirst(prefix.count).split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count >= 2, let step = Int(fields[0]), let total = Int(fields[1]) else { return nil }

@@ -1,0 +1,102 @@
+import Foundation
+import Numerics
+import PipelineEngine
+
+/// A figure drawn by the real gnuplot: the script and its data files are written next to the PDF and PNG, so a
+/// reader can restyle the figure (`gnuplot NAME.gp`) without re-running anything.
+struct GnuplotFigure {
+    let name: String
+    /// Gnuplot commands drawing the figure, run once for the PDF and once for the PNG.
+    var body: String
+    var dataFiles: [(name: String, contents: String)] = []
+    var pdfSize = "7in,4.5in"
+    var pngSize = "1750,1125"
+
+    /// The files `render` writes.
+    static func files(_ name: String, data: [String]) -> [String] {
+        [name + ".pdf", name + ".png", name + ".gp"] + data
+    }
+
+    /// A perceptually uniform palette (viridis, sampled at 8 points) shared by every heatmap.
+    static let palette = """
+    set palette defined (0 '#440154', 1 '#46327e', 2 '#365c8d', 3 '#277f8e', 4 '#1fa187', 5 '#4ac16d', 6 '#a0da39', 7 '#fde725')
+    """
+
+    func render(into directory: String) throws {
+        for file in dataFiles {
+            try Data(file.contents.utf8).write(to: URL(fileURLWithPath: directory + "/" + file.name))
+        }
+        let script = """
+        # \(name): written by icar. Restyle here and run `gnuplot \(name).gp` in this directory.
+        \(Self.palette)
+        do for [format in "pdf png"] {
+          if (format eq "pdf") {
+            set terminal pdfcairo enhanced color size \(pdfSize) font "Helvetica,9"
+            set output "\(name).pdf"
+          } else {
+            set terminal pngcairo enhanced color size \(pngSize) font "Helvetica,22" linewidth 2
+            set output "\(name).png"
+          }
+        \(body)
+          unset output
+        }
+        """
+        try Data(script.utf8).write(to: URL(fileURLWithPath: directory + "/\(name).gp"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gnuplot", name + ".gp"]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do {
+            try process.run()
+        } catch {
+            throw PipelineError("cannot start gnuplot (install gnuplot-nox, e.g. with scripts/bootstrap): \(error)")
+        }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw PipelineError("gnuplot failed on \(name).gp: \(output.suffix(600))")
+        }
+        for file in [name + ".pdf", name + ".png"] {
+            guard let size = FileDigest.status(of: directory + "/" + file)?.bytes, size > 0 else {
+                throw PipelineError("gnuplot did not write \(file): \(output.suffix(600))")
+            }
+        }
+    }
+
+    /// A matrix as gnuplot `matrix` data (one row per line); entries where `keep` is false become NaN (blank).
+    static func matrixData(_ matrix: Matrix, keep: (Int, Int) -> Bool = { _, _ in true }) -> String {
+        var lines: [String] = []
+        for i in 0..<matrix.rows {
+            lines.append((0..<matrix.columns).map { j in keep(i, j) ? String(matrix[i, j]) : "NaN" }.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Columns of numbers as gnuplot data, one row per line.
+    static func columnData(_ columns: [[Double]], header: String) -> String {
+        let rows = columns.map(\.count).min() ?? 0
+        var text = "# " + header + "\n"
+        for i in 0..<rows { text += columns.map { String($0[i]) }.joined(separator: " ") + "\n" }
+        return text
+    }
+
+    /// Commands for one heatmap panel of `file` (gnuplot matrix data) with a colour bar.
+    static func heatmap(_ file: String, title: String, rows: Int, columns: Int, symmetricRange: Bool = false,
+                        extra: String = "") -> String {
+        """
+          set title "\(title)"
+          set xrange [-0.5:\(Double(columns) - 0.5)]
+          set yrange [\(Double(rows) - 0.5):-0.5]
+          set size ratio \(Double(rows) / Double(columns))
+          unset key
+          set tics scale 0
+          \(symmetricRange ? "stats '\(file)' matrix using 3 nooutput; m = (abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)); set cbrange [-m:m]" : "set autoscale cb")
+          \(extra)
+          plot '\(file)' matrix with image pixels
+          unset object; unset arrow; unset label
+        """
+    }
+}

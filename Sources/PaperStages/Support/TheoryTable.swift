@@ -1,0 +1,88 @@
+import Foundation
+import HDF5
+import PipelineEngine
+
+/// One claim of the paper, checked: what was measured, against which tolerance, and whether it holds.
+struct TheoryRow {
+    let claim: String
+    let measured: Double
+    /// The accepted range, in words (e.g. "< 1e-6", "≈ −0.5 ± 0.01").
+    let tolerance: String
+    let passed: Bool
+    var note: String = ""
+
+    /// A row that passes when |measured − target| ≤ tolerance.
+    static func near(_ claim: String, _ measured: Double, target: Double, within tolerance: Double, note: String = "") -> TheoryRow {
+        TheoryRow(claim: claim, measured: measured, tolerance: "\(format(target)) ± \(format(tolerance))",
+                  passed: abs(measured - target) <= tolerance, note: note)
+    }
+
+    /// A row that passes when measured ≤ bound.
+    static func below(_ claim: String, _ measured: Double, _ bound: Double, note: String = "") -> TheoryRow {
+        TheoryRow(claim: claim, measured: measured, tolerance: "≤ \(format(bound))", passed: measured <= bound, note: note)
+    }
+
+    /// A measured quantity reported for the record, with no pass/fail criterion.
+    static func report(_ claim: String, _ measured: Double, note: String = "") -> TheoryRow {
+        TheoryRow(claim: claim, measured: measured, tolerance: "reported", passed: true, note: note)
+    }
+
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "∞" : "−∞" }
+        if value == 0 { return "0" }
+        let magnitude = abs(value)
+        if magnitude >= 1e-3 && magnitude < 1e5 { return String(format: "%.4g", value) }
+        return String(format: "%.3e", value)
+    }
+}
+
+/// The theory table of one figure: written as theory.h5 (for programs), NAME.md (for people) and NAME.json.
+struct TheoryTable {
+    let title: String
+    var rows: [TheoryRow] = []
+    /// Paragraphs printed under the table (how to read it, where the reference differs).
+    var notes: [String] = []
+
+    var failures: [TheoryRow] { rows.filter { !$0.passed } }
+
+    static func files(_ name: String) -> [String] { ["theory.h5", name + ".md", name + ".json"] }
+
+    var markdown: String {
+        var text = "# \(title)\n\n"
+        let failed = failures.count
+        text += failed == 0 ? "All \(rows.count) rows pass.\n\n" : "**\(failed) of \(rows.count) rows FAIL.**\n\n"
+        text += "| claim | measured | tolerance | result | note |\n|---|---|---|---|---|\n"
+        for row in rows {
+            let cells = [row.claim, TheoryRow.format(row.measured), row.tolerance,
+                         row.tolerance == "reported" ? "—" : (row.passed ? "pass" : "**FAIL**"), row.note]
+            text += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+        }
+        if !notes.isEmpty { text += "\n" + notes.joined(separator: "\n\n") + "\n" }
+        return text
+    }
+
+    /// Writes the three files into the stage's output directory and warns on the terminal for every failed row.
+    func write(_ context: StageContext, name: String) throws {
+        let file = try context.createHDF5("theory.h5")
+        try file.write("measured", rows.map(\.measured), shape: [rows.count])
+        try file.write("passed", rows.map { Int64($0.passed ? 1 : 0) }, shape: [rows.count])
+        try file.setAttribute("title", title)
+        let claims = rows.map { ["claim": $0.claim, "tolerance": $0.tolerance, "note": $0.note] }
+        let claimsJSON = String(decoding: try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]), as: UTF8.self)
+        try file.setAttribute("rows", claimsJSON)
+        try file.close()
+        try Data(markdown.utf8).write(to: URL(fileURLWithPath: context.outputFile(name + ".md")))
+        let json: [String: Any] = [
+            "title": title,
+            "rows": rows.map { ["claim": $0.claim, "measured": $0.measured.isFinite ? $0.measured as Any : String(describing: $0.measured),
+                                "tolerance": $0.tolerance, "passed": $0.passed, "note": $0.note] },
+            "notes": notes,
+        ]
+        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+            .write(to: URL(fileURLWithPath: context.outputFile(name + ".json")))
+        for row in failures {
+            context.warn("\(title): FAILED — \(row.claim): measured \(TheoryRow.format(row.measured)), expected \(row.tolerance)")
+        }
+    }
+}
