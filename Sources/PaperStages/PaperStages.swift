@@ -5,6 +5,11 @@ public enum PaperStages {
     public static func registry() -> StageRegistry {
         var registry = StageRegistry()
         registry.register(GenerateSequencesKind())
+        registry.register(TrainClosedFormKind())
+        registry.register(ExtractClosedFormWeightsKind())
+        registry.register(VerifyClosedFormKind())
+        registry.register(PlotClosedFormKind())
+        registry.register(PlotOrbitsKind())
         registry.register(TrainPositionalKind())
         registry.register(VerifyPositionalKind())
         registry.register(PlotPositionalKind())

@@ -28,8 +28,9 @@ struct GnuplotFigure {
         }
         let script = """
         # \(name): written by icar. Restyle here and run `gnuplot \(name).gp` in this directory.
-        \(Self.palette)
         do for [format in "pdf png"] {
+          reset
+          \(Self.palette)
           if (format eq "pdf") {
             set terminal pdfcairo enhanced color size \(pdfSize) font "Helvetica,9"
             set output "\(name).pdf"
@@ -87,13 +88,14 @@ struct GnuplotFigure {
     static func heatmap(_ file: String, title: String, rows: Int, columns: Int, symmetricRange: Bool = false,
                         extra: String = "") -> String {
         """
+          set autoscale
+          \(symmetricRange ? "stats '\(file)' matrix using ($3 == $3 ? $3 : 1/0) nooutput; m = (abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)); set cbrange [-m:m]" : "set autoscale cb")
           set title "\(title)"
           set xrange [-0.5:\(Double(columns) - 0.5)]
           set yrange [\(Double(rows) - 0.5):-0.5]
           set size ratio \(Double(rows) / Double(columns))
           unset key
           set tics scale 0
-          \(symmetricRange ? "stats '\(file)' matrix using 3 nooutput; m = (abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)); set cbrange [-m:m]" : "set autoscale cb")
           \(extra)
           plot '\(file)' matrix with image pixels
           unset object; unset arrow; unset label
