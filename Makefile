@@ -4,7 +4,7 @@ ICAR_RELEASE := .build/release/icar
 PROFILE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all bootstrap build figures quick test bench clean
+.PHONY: all bootstrap build figures quick test bench versions clean
 
 all: figures
 
@@ -29,6 +29,10 @@ test: bootstrap
 bench: build
 	$(SWIFT) build -c release --product icar-bench
 	.build/release/icar-bench
+
+# After bumping a stage kind's version: record its new source hash (new kinds: add them with "sha256": "").
+versions:
+	ICAR_RECORD_VERSIONS=1 $(SWIFT) test --filter ImplementationVersionTests
 
 clean:
 	rm -rf .build data figures

@@ -50,7 +50,11 @@ import PaperStages
             }
             let hash = try Self.sourceHash(entry.sources)
             if hash == entry.sha256 && kind.version == entry.version { continue }
-            if kind.version == entry.version {
+            if recording && entry.sha256.isEmpty {
+                entry.version = kind.version
+                entry.sha256 = hash
+                recorded[name] = entry
+            } else if kind.version == entry.version {
                 problems.append("the sources of \(name) (\(entry.sources.joined(separator: ", "))) changed but its version is still \(kind.version): bump `version` in its StageKind, then run make versions")
             } else if recording {
                 entry.version = kind.version

@@ -6,6 +6,8 @@ import HDF5
 /// Runs a stage kind in this process, in a fresh temporary directory, as the stage process would.
 final class StageHarness {
     let directory: String
+    /// Warnings the stages printed for the terminal (failed theory rows).
+    private(set) var warnings: [String] = []
 
     init() throws {
         directory = NSTemporaryDirectory() + "icar-stage-" + UUID().uuidString
@@ -17,14 +19,18 @@ final class StageHarness {
     /// Runs `kind` with `parameters` (validated like pipeline.json) into a new output directory, which it returns.
     @discardableResult
     func run(_ kind: any StageKind, _ parameters: String, inputs: [String: String] = [:], name: String = "out") throws -> String {
-        let pipeline = try PipelineLoader(registry: { var r = StageRegistry(); r.register(kind); return r }())
-            .load(text: #"{"stages": {"s": {"kind": "\#(kind.name)", "params": \#(parameters)}}}"#)
+        // Validate the parameters exactly as pipeline.json would, with a placeholder stage feeding every input.
+        let bindings = inputs.keys.map { "\"\($0)\": \"u\"" }.joined(separator: ", ")
+        let pipeline = try PipelineLoader(registry: { var r = StageRegistry(); r.register(kind); r.register(Placeholder()); return r }())
+            .load(text: #"{"stages": {"u": {"kind": "placeholder"}, "s": {"kind": "\#(kind.name)", "params": \#(parameters), "inputs": {\#(bindings)}}}}"#)
         let output = directory + "/" + name
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let locations = inputs.mapValues { StageInputLocation(stage: "upstream", key: "k", contentHash: "h", directory: $0) }
         let context = StageContext(stageName: "s", kindName: kind.name, kindVersion: kind.version, key: "test-key",
                                    parameters: pipeline.stage("s")!.parameters, inputs: locations,
-                                   outputDirectory: output, progress: { _ in })
+                                   outputDirectory: output, progress: { [weak self] update in
+                                       if update.step == ProgressUpdate.warningStep { self?.warnings.append(update.message) }
+                                   })
         try kind.run(context)
         return output
     }
@@ -42,4 +48,13 @@ func runProgram(_ arguments: [String]) throws -> (status: Int32, output: String)
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// Stands for the upstream stages of a stage under test.
+private struct Placeholder: StageKind {
+    let name = "placeholder"
+    let version = 1
+    let summary = "test placeholder"
+    let parameters: [ParameterSpec] = []
+    func run(_ context: StageContext) throws {}
 }
