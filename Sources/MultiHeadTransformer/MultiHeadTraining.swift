@@ -1,0 +1,100 @@
+import Numerics
+
+/// Optimiser settings of PAPER.md §6 (the same as §5): Adam lr 1e-2, β = (0.9, 0.999), ε = 1e-8, batch 1024
+/// reshuffled every epoch, 200 epochs.
+public struct MultiHeadTrainingOptions: Sendable, Equatable {
+    public var learningRate: Float
+    public var batchSize: Int
+    public var epochCount: Int
+
+    public init(learningRate: Float = 1e-2, batchSize: Int = 1024, epochCount: Int = 200) {
+        precondition(batchSize > 0 && epochCount >= 0, "MultiHeadTrainingOptions: bad batch size or epoch count")
+        self.learningRate = learningRate
+        self.batchSize = batchSize
+        self.epochCount = epochCount
+    }
+
+    public static let paper = MultiHeadTrainingOptions()
+}
+
+/// Losses after one epoch.
+///
+/// A note on which train loss: the reference logs `loss.item()` of the epoch's last batch (every 10 epochs), not a
+/// mean; we keep both. Its test loss is the MSE of its single 1024-sequence test batch, i.e. our `testLoss`.
+public struct MultiHeadEpochReport: Sendable, Equatable {
+    /// 1-based, like the reference's printout.
+    public let epoch: Int
+    /// Mean over the epoch's batches of the batch loss before each step (batches weighted by their size).
+    public let meanTrainLoss: Double
+    /// Loss of the epoch's last batch before its step (what the reference logs).
+    public let lastBatchTrainLoss: Double
+    /// MSE over the whole test set after the epoch.
+    public let testLoss: Double
+}
+
+/// Adam on the §6 model in Float32. Deterministic: the initialisation and every epoch's shuffle come from the
+/// generator passed in.
+public final class MultiHeadTrainer {
+    public let configuration: MultiHeadConfiguration
+    public let options: MultiHeadTrainingOptions
+    public private(set) var parameters: MultiHeadParameters<Float>
+    public private(set) var reports: [MultiHeadEpochReport] = []
+    private let training: MultiHeadSequences
+    private let test: MultiHeadSequences
+    private var generator: SeededGenerator
+    private var optimizer: Adam
+    private let network: MultiHeadNetwork<Float>
+
+    /// Draws the initial parameters (PyTorch defaults) from `generator`, then keeps it for the shuffles.
+    public init(configuration: MultiHeadConfiguration, training: MultiHeadSequences, test: MultiHeadSequences,
+                options: MultiHeadTrainingOptions = .paper, generator: SeededGenerator) {
+        precondition(training.count > 0 && test.count > 0, "MultiHeadTrainer: empty training or test set")
+        self.configuration = configuration
+        self.options = options
+        self.training = training
+        self.test = test
+        self.generator = generator
+        parameters = MultiHeadParameters(configuration: configuration, generator: &self.generator)
+        optimizer = Adam(parameterCounts: parameters.tensors.map(\.count), learningRate: options.learningRate)
+        network = MultiHeadNetwork(configuration: configuration, batchCapacity: min(options.batchSize,
+                                                                                   max(training.count, test.count)))
+    }
+
+    /// One pass over a fresh permutation of the training set (last batch possibly smaller, like PyTorch's
+    /// DataLoader without drop_last), then the test loss.
+    @discardableResult
+    public func trainEpoch() -> MultiHeadEpochReport {
+        let order = generator.permutation(training.count)
+        var weightedLoss = 0.0, lastLoss = 0.0
+        var start = 0
+        while start < order.count {
+            let indices = Array(order[start..<min(start + options.batchSize, order.count)])
+            let (loss, gradient) = network.lossAndGradient(parameters: parameters, sequences: training, indices: indices)
+            optimizer.beginStep()
+            let paths = MultiHeadParameters<Float>.tensorKeyPaths
+            for (index, path) in paths.enumerated() {
+                optimizer.update(index, parameters: &parameters[keyPath: path], gradient: gradient[keyPath: path])
+            }
+            weightedLoss += loss * Double(indices.count)
+            lastLoss = loss
+            start += options.batchSize
+        }
+        let report = MultiHeadEpochReport(epoch: reports.count + 1, meanTrainLoss: weightedLoss / Double(order.count),
+                                          lastBatchTrainLoss: lastLoss,
+                                          testLoss: network.evaluate(parameters: parameters, sequences: test).loss)
+        reports.append(report)
+        return report
+    }
+
+    /// Runs the remaining epochs of `options.epochCount`, calling `progress` after each.
+    @discardableResult
+    public func train(progress: (MultiHeadEpochReport) -> Void = { _ in }) -> [MultiHeadEpochReport] {
+        while reports.count < options.epochCount { progress(trainEpoch()) }
+        return reports
+    }
+
+    /// MSE of the current parameters on any set, overall and per position.
+    public func evaluate(_ sequences: MultiHeadSequences) -> (loss: Double, perPosition: [Double]) {
+        network.evaluate(parameters: parameters, sequences: sequences)
+    }
+}
