@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "icar", targets: ["icar"]),
+        .executable(name: "icar-bench", targets: ["icar-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,6 +44,10 @@ let package = Package(
         .executableTarget(name: "icar", dependencies: [
             "PipelineEngine", "PaperStages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "icar-bench", dependencies: [
+            "PipelineEngine", "Numerics", "ClosedFormModels", "MultiHeadTransformer",
         ]),
 
         .testTarget(name: "EngineTests", dependencies: ["PipelineEngine"]),

@@ -1,0 +1,77 @@
+import ClosedFormModels
+import Foundation
+import MultiHeadTransformer
+import Numerics
+import PipelineEngine
+
+// `make bench`: throughput figures on this machine. Timings, not tests: nothing here passes or fails.
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now()
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+func runIcar(_ arguments: [String], in directory: String) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("icar")
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+}
+
+let repository = FileManager.default.currentDirectoryPath
+print("icar bench (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+
+// 1. SHA-256 through OpenSSL.
+var buffer = [UInt8](repeating: 0, count: 256 << 20)
+for i in stride(from: 0, to: buffer.count, by: 4096) { buffer[i] = UInt8(truncatingIfNeeded: i >> 12) }
+let hashTimes = (0..<3).map { _ in seconds { _ = SHA256Hasher.hex(of: buffer) } }
+print(String(format: "hashing (SHA-256, OpenSSL)            %8.0f MB/s", 256 * 1.048576 / median(hashTimes)))
+buffer = []
+
+// 2. The whole paper pipeline in a scratch copy: first run, then the no-op run.
+let scratch = NSTemporaryDirectory() + "icar-bench-\(getpid())"
+try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: scratch) }
+try FileManager.default.copyItem(atPath: repository + "/pipeline.json", toPath: scratch + "/pipeline.json")
+var status: Int32 = 0
+let fullRun = try seconds { status = try runIcar(["run"], in: scratch) }
+print(String(format: "full pipeline, first run (paper)      %8.2f s%@", fullRun, status == 0 ? "" : " (FAILED)"))
+let noOps = try (0..<5).map { _ in try seconds { _ = try runIcar(["run"], in: scratch) } }
+print(String(format: "no-op run of the full pipeline        %8.3f s (median of 5)", median(noOps)))
+
+// 3. Sequence generation: the Haar data of Figures 5 and 7 (2^14 + 2^10 sequences of 51 tokens, d = 5).
+let regenerate = try (0..<3).map { _ in try seconds { _ = try runIcar(["run", "sequences-haar", "--force"], in: scratch) } }
+print(String(format: "sequence generation (haar, d = 5)     %8.0f sequences/s (17408 in %.2f s, incl. process start and HDF5)",
+             17408 / median(regenerate), median(regenerate)))
+
+// 4. Closed-form GD of Figure 3 (rotations, d = 10, H = 8, T = 20).
+var generator = SeededGenerator(seed: 0)
+let initial = DiagonalMultiHeadParameters(heads: 8, dimension: 10, contextLength: 20, generator: &generator)
+let gdTime = seconds { _ = trainByGradientDescent(RotationPopulationLoss(), from: initial, learningRate: 1e-3, iterations: 100_000, lossStride: 100) }
+print(String(format: "closed-form GD (rotations)            %8.0f iterations/s (%.2f µs/iteration; reference JAX ≈ 770 µs)",
+             100_000 / gdTime, gdTime / 100_000 * 1e6))
+
+// 5. One epoch of the Figure 7 multi-head model at paper size (2^14 sequences, H = 64, batch 1024).
+var dataGenerator = SeededGenerator(seed: 1)
+func haarSequences(_ count: Int) throws -> MultiHeadSequences {
+    var values: [Double] = []
+    values.reserveCapacity(count * 51 * 5)
+    for _ in 0..<count {
+        let w = try LinearAlgebra.orthogonalFactor(ofSquare: Matrix(rows: 5, columns: 5, elements: (0..<25).map { _ in dataGenerator.nextGaussian() }))
+        var s = [Double](repeating: 1 / 5.0.squareRoot(), count: 5)
+        for _ in 0..<51 { values += s; s = w.applied(to: s) }
+    }
+    return MultiHeadSequences(count: count, tokenCount: 51, dimension: 5, values: values)
+}
+let trainer = MultiHeadTrainer(configuration: .paper, training: try haarSequences(16384), test: try haarSequences(1024),
+                               options: .paper, generator: SeededGenerator(seed: 0))
+let epochTime = seconds { _ = trainer.trainEpoch() }
+print(String(format: "Figure 7 model, one epoch (paper size) %8.2f s/epoch (reference PyTorch: 120-360 s)", epochTime))
