@@ -11,12 +11,12 @@ import Testing
         let bed = try Testbed(text)
         let first = try bed.icar("run", "--profile", "quick")
         #expect(first.status == 0, "\(first.error)")
-        for figure in ["fig1", "fig3-unitary", "fig3-rotations", "fig6"] {
+        for figure in ["fig1", "fig3-unitary", "fig3-orthogonal", "fig6"] {
             let pdf = try Data(contentsOf: URL(fileURLWithPath: bed.directory + "/figures/\(figure).pdf"))
             #expect(pdf.prefix(5) == Data("%PDF-".utf8), "\(figure).pdf")
             #expect(FileManager.default.fileExists(atPath: bed.directory + "/figures/\(figure).png"), "\(figure).png")
         }
-        for table in ["fig3-unitary", "fig3-rotations", "fig6"] {
+        for table in ["fig3-unitary", "fig3-orthogonal", "fig6"] {
             let theory = bed.read("figures/\(table)-theory.md") ?? ""
             #expect(theory.contains("rows pass.") && !theory.contains("FAIL"), "\(table): \(theory)")
         }

@@ -62,3 +62,26 @@ import Testing
         #expect(rerun.status == 0, "\(rerun.output)")
     }
 }
+
+@Suite struct RotationSeedTests {
+    /// PAPER.md §3: from some initialisations GD at lr 1e-3 does not converge. Seed 0 converges to the Chebyshev
+    /// structure; seed 1 oscillates near loss 1.6, and its theory rows must fail rather than pass silently.
+    @Test(arguments: [(UInt64(0), true), (UInt64(1), false)])
+    func rotationsConvergeOrFailVisibly(seed: UInt64, converges: Bool) throws {
+        let harness = try StageHarness()
+        let trained = try harness.run(TrainClosedFormKind(), """
+            {"case": "rotations", "dimension": 10, "heads": 8, "context_length": 20, "learning_rate": 0.001,
+             "iterations": 100000, "loss_stride": 1000, "seed": \(seed)}
+            """)
+        let weights = try harness.run(ExtractClosedFormWeightsKind(), "{}", inputs: ["trained": trained], name: "w")
+        let verify = try harness.run(VerifyClosedFormKind(), #"{"figure": "r"}"#, inputs: ["trained": trained, "weights": weights], name: "v")
+        let theory = try String(contentsOfFile: verify + "/r-theory.md", encoding: .utf8)
+        if converges {
+            #expect(theory.contains("All 12 rows pass."), "\(theory)")
+            #expect(harness.warnings.isEmpty)
+        } else {
+            #expect(theory.contains("rows FAIL") && theory.contains("did not converge"), "\(theory)")
+            #expect(harness.warnings.contains { $0.contains("mean ratio") }, "\(harness.warnings)")
+        }
+    }
+}
