@@ -24,7 +24,15 @@ import Testing
         #expect(second.error.contains(" 0 run,"), "\(second.error)")
 
         // Changing the learning rate of one training stage re-runs it and exactly what depends on it.
-        try bed.write(text.replacingOccurrences(of: "\"learning_rate\": 0.01", with: "\"learning_rate\": 0.011"))
+        var document = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        var stages = document["stages"] as! [String: Any]
+        var stage = stages["fig3-unitary-train"] as! [String: Any]
+        var params = stage["params"] as! [String: Any]
+        params["learning_rate"] = 0.011
+        stage["params"] = params
+        stages["fig3-unitary-train"] = stage
+        document["stages"] = stages
+        try bed.write(String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self))
         let dry = try bed.icar("run", "--profile", "quick", "--dry-run")
         let wouldRun = dry.output.split(separator: "\n").filter { $0.hasPrefix("would run") }.map { String($0.split(separator: " ")[2].dropLast()) }
         #expect(Set(wouldRun) == ["fig3-unitary-train", "fig3-unitary-weights", "fig3-unitary-verify", "fig3-unitary-plot"], "\(dry.output)")
