@@ -61,21 +61,21 @@ struct PlotAugmentedKind: StageKind {
         figure.body = """
           set multiplot title "Figure 5: augmented tokens e_t = (0, s_t, s_{t-1}), Haar W, d = 5"
           set origin 0,0
-          set size 0.5,1
+          set size 0.5,0.92
           set logscale y
           set xlabel "epoch"
           set ylabel "MSE"
-          set key top right font ",7"
+          set key top right
           set title "test loss (solid) and train loss (dotted)"
           plot for [l=1:3] '\(files[0])' using 1:(column(2*l+1)) with lines lw 1.5 lc l title sprintf('%d layer%s', l, l > 1 ? 's' : ''), \\
                for [l=1:3] '\(files[0])' using 1:(column(2*l)) with lines dt 3 lc l notitle\(baselineLines.isEmpty ? "" : ", \\\n       " + baselineLines.joined(separator: ", \\\n       "))
           unset logscale y
           unset xlabel; unset ylabel
           set origin 0.5,0
-          set size 0.25,1
+          set size 0.25,0.92
         \(GnuplotFigure.heatmap(files[1], title: "W_Q^T W_K (1 layer)", rows: 15, columns: 15, symmetricRange: true, extra: blocks))
           set origin 0.75,0
-          set size 0.25,1
+          set size 0.25,0.92
         \(GnuplotFigure.heatmap(files[2], title: "W_O W_V (1 layer)", rows: 15, columns: 15, symmetricRange: true, extra: blocks))
           unset multiplot
         """
