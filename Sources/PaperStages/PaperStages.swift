@@ -19,6 +19,7 @@ public enum PaperStages {
         registry.register(TrainPositionalKind())
         registry.register(VerifyPositionalKind())
         registry.register(PlotPositionalKind())
+        registry.register(ReportKind())
         EchoStageKind.registerIfRequested(into: &registry)
         return registry
     }

@@ -22,6 +22,6 @@ struct ICAR: ParsableCommand {
         """,
         version: icarVersion,
         subcommands: [RunCommand.self, StatusCommand.self, AuditCommand.self, ShowCommand.self, GraphCommand.self,
-                      GCCommand.self, KindsCommand.self, ExecStageCommand.self]
+                      GCCommand.self, KindsCommand.self, ReportCommand.self, ExecStageCommand.self]
     )
 }

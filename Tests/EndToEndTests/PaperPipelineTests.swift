@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 /// The repository's own pipeline.json, run with the quick profile in a temporary directory.
@@ -20,6 +23,7 @@ import Testing
             let theory = bed.read("figures/\(table)-theory.md") ?? ""
             #expect(theory.contains("rows pass.") && !theory.contains("FAIL"), "\(table): \(theory)")
         }
+        try checkReport(in: bed.directory + "/figures")
         let second = try bed.icar("run", "--profile", "quick")
         #expect(second.error.contains(" 0 run,"), "\(second.error)")
 
@@ -35,9 +39,37 @@ import Testing
         try bed.write(String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self))
         let dry = try bed.icar("run", "--profile", "quick", "--dry-run")
         let wouldRun = dry.output.split(separator: "\n").filter { $0.hasPrefix("would run") }.map { String($0.split(separator: " ")[2].dropLast()) }
-        #expect(Set(wouldRun) == ["fig3-unitary-train", "fig3-unitary-weights", "fig3-unitary-verify", "fig3-unitary-plot"], "\(dry.output)")
+        #expect(Set(wouldRun) == ["fig3-unitary-train", "fig3-unitary-weights", "fig3-unitary-verify", "fig3-unitary-plot", "report"], "\(dry.output)")
         let third = try bed.icar("run", "--profile", "quick")
-        #expect(third.error.contains(" 4 run,"), "\(third.error)")
+        #expect(third.error.contains(" 5 run,"), "\(third.error)")
         #expect(try bed.icar("audit", "--profile", "quick").status == 0)
     }
+}
+
+/// figures/index.html is well-formed (XHTML, so an XML parser reads it), embeds its figures and links only to files
+/// that exist; numbers.tex defines a macro per number.
+func checkReport(in figures: String) throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: figures + "/index.html"))
+    final class Links: NSObject, XMLParserDelegate {
+        var references: [String] = []
+        var images = 0
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            if name == "img" { images += 1 }
+            for key in ["href", "src"] {
+                if let value = attributes[key], !value.hasPrefix("data:"), !value.hasPrefix("#") { references.append(value) }
+            }
+        }
+    }
+    let parser = XMLParser(data: data)
+    let links = Links()
+    parser.delegate = links
+    #expect(parser.parse(), "index.html is not well-formed: \(String(describing: parser.parserError))")
+    #expect(links.images >= 5, "\(links.images) images")
+    for reference in links.references {
+        #expect(!reference.contains("://"), "external reference \(reference)")
+        #expect(FileManager.default.fileExists(atPath: figures + "/" + reference), "index.html links to missing \(reference)")
+    }
+    let numbers = try String(contentsOfFile: figures + "/numbers.tex", encoding: .utf8)
+    #expect(numbers.contains("\\newcommand{\\icarFigThreeUnitaryB}"), "\(numbers.prefix(300))")
 }

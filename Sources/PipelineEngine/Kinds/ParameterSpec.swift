@@ -93,6 +93,9 @@ struct ParameterProblem: Error {
 
 /// A named input of a stage kind, bound in `pipeline.json` to another stage.
 public struct InputSlot: Sendable {
+    /// A slot of this name lets a kind accept inputs under any slot names (a report that gathers many stages).
+    public static let anyName = "*"
+
     public let name: String
     public let help: String
     public let optional: Bool

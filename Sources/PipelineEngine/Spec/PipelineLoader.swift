@@ -181,7 +181,7 @@ public struct PipelineLoader {
             // Inputs.
             let slots = Dictionary(uniqueKeysWithValues: raw.kind.inputs.map { ($0.name, $0) })
             for (slot, source) in raw.inputs.sorted(by: { $0.key < $1.key }) {
-                guard slots[slot] != nil else {
+                guard slots[slot] != nil || slots[InputSlot.anyName] != nil else {
                     let list = raw.kind.inputs.map(\.name).joined(separator: ", ")
                     throw fail("stage '\(name)': unknown input \"\(slot)\" for kind \(raw.kind.name) (its inputs: \(list.isEmpty ? "none" : list))")
                 }
@@ -189,7 +189,7 @@ public struct PipelineLoader {
                     throw fail("stage '\(name)': input \"\(slot)\" names unknown stage '\(source)'")
                 }
             }
-            for slot in raw.kind.inputs where !slot.optional && raw.inputs[slot.name] == nil {
+            for slot in raw.kind.inputs where !slot.optional && slot.name != InputSlot.anyName && raw.inputs[slot.name] == nil {
                 throw fail("stage '\(name)': missing input \"\(slot.name)\" (\(slot.help))", raw.member.position)
             }
             resolved.append(ResolvedStage(name: name, kind: raw.kind, parameters: StageParameters(values),
