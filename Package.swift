@@ -47,7 +47,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "icar-bench", dependencies: [
-            "PipelineEngine", "Numerics", "ClosedFormModels", "MultiHeadTransformer",
+            "PipelineEngine", "Numerics", "ClosedFormModels", "AugmentedTransformer", "MultiHeadTransformer",
         ]),
 
         .testTarget(name: "EngineTests", dependencies: ["PipelineEngine"]),

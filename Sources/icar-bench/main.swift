@@ -1,3 +1,4 @@
+import AugmentedTransformer
 import ClosedFormModels
 import Foundation
 import MultiHeadTransformer
@@ -59,17 +60,37 @@ let gdTime = seconds { _ = trainByGradientDescent(RotationPopulationLoss(), from
 print(String(format: "closed-form GD (rotations)            %8.0f iterations/s (%.2f µs/iteration; reference JAX ≈ 770 µs)",
              100_000 / gdTime, gdTime / 100_000 * 1e6))
 
-// 5. One epoch of the Figure 7 multi-head model at paper size (2^14 sequences, H = 64, batch 1024).
-var dataGenerator = SeededGenerator(seed: 1)
-func haarSequences(_ count: Int) throws -> MultiHeadSequences {
+// 5. One epoch of the Figure 5 augmented-token Transformer at paper size, for 1, 2 and 3 layers.
+func haarValues(_ count: Int, _ generator: inout SeededGenerator) throws -> [Double] {
     var values: [Double] = []
     values.reserveCapacity(count * 51 * 5)
     for _ in 0..<count {
-        let w = try LinearAlgebra.orthogonalFactor(ofSquare: Matrix(rows: 5, columns: 5, elements: (0..<25).map { _ in dataGenerator.nextGaussian() }))
+        let w = try LinearAlgebra.orthogonalFactor(ofSquare: Matrix(rows: 5, columns: 5, elements: (0..<25).map { _ in generator.nextGaussian() }))
         var s = [Double](repeating: 1 / 5.0.squareRoot(), count: 5)
         for _ in 0..<51 { values += s; s = w.applied(to: s) }
     }
-    return MultiHeadSequences(count: count, tokenCount: 51, dimension: 5, values: values)
+    return values
+}
+var augmentedData = SeededGenerator(seed: 2)
+let augmentedTrain = try haarValues(16384, &augmentedData).map { Float($0) }
+let augmentedTest = try haarValues(1024, &augmentedData).map { Float($0) }
+for layers in 1...3 {
+    var generator = SeededGenerator(seed: 0)
+    let configuration = TrainingConfiguration(layerCount: layers, epochs: 1)
+    let trainer = AugmentedTransformerTrainer(
+        configuration: configuration,
+        parameters: .pytorchDefault(layerCount: layers, dimension: 5, generator: &generator),
+        trainSequences: augmentedTrain, trainShape: SequenceShape(count: 16384, tokenCount: 51, dimension: 5),
+        testSequences: augmentedTest, testShape: SequenceShape(count: 1024, tokenCount: 51, dimension: 5))
+    let times = (0..<3).map { _ in seconds { _ = trainer.trainEpoch(shuffling: &generator) } }
+    print(String(format: "Figure 5 model, %d layer%@, one epoch   %8.2f s/epoch (best of 3; reference PyTorch: %@)", layers,
+                 layers == 1 ? " " : "s", times.min()!, layers == 1 ? "5-11 s" : (layers == 3 ? "≈20 s" : "n/a")))
+}
+
+// 6. One epoch of the Figure 7 multi-head model at paper size (2^14 sequences, H = 64, batch 1024).
+var dataGenerator = SeededGenerator(seed: 1)
+func haarSequences(_ count: Int) throws -> MultiHeadSequences {
+    MultiHeadSequences(count: count, tokenCount: 51, dimension: 5, values: try haarValues(count, &dataGenerator))
 }
 let trainer = MultiHeadTrainer(configuration: .paper, training: try haarSequences(16384), test: try haarSequences(1024),
                                options: .paper, generator: SeededGenerator(seed: 0))
