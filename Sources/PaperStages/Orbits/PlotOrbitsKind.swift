@@ -46,7 +46,7 @@ struct PlotOrbitsKind: StageKind {
           set isosamples 24, 12
           set urange [0:2*pi]; set vrange [-pi/2:pi/2]
           splot cos(u)*cos(v), sin(u)*cos(v), sin(v) with lines lc rgb '#dddddd' lw 0.5, \\
-                for [i=0:\(shape[0] - 1)] '\(figureName)-orbits.dat' index i using 1:2:3 with linespoints pt 7 ps 0.5 lw 1.5 lc i+1
+                for [i=0:\(shape[0] - 1)] '\(figureName)-orbits.dat' index i using 1:2:3 with points pt 7 ps 0.8 lc i+1
           unset parametric
         """
         try figure.render(into: context.outputDirectory)
