@@ -1,33 +1,4 @@
 import Numerics
 
-/// The element type of the network: Float for training (like the reference), Double for the gradient check.
-///
-/// A note on why the core is generic: a finite-difference check in Float32 cannot tell a wrong gradient from
-/// rounding (central differences lose about half the digits), so the same forward and backward code is compiled
-/// for Double and checked there to ~1e-7 relative error; training runs the Float specialisation.
-public protocol TransformerScalar: BinaryFloatingPoint, Sendable {
-    /// Row-major C ← α op(A) op(B) + β C, dispatched to sgemm or dgemm.
-    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
-}
-
-extension Float: TransformerScalar {
-    @inline(__always)
-    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        LinearAlgebra.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                           a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    }
-}
-
-extension Double: TransformerScalar {
-    @inline(__always)
-    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        LinearAlgebra.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                           a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    }
-}
+/// The element type of the network: Float for training, Double for the gradient check (see `BLASScalar`).
+public typealias TransformerScalar = BLASScalar
