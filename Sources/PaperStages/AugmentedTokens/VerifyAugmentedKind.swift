@@ -19,8 +19,7 @@ struct VerifyAugmentedKind: StageKind {
     ]
 
     func publishedFiles(_ parameters: StageParameters) -> [String] {
-        let name = parameters.string("figure") + "-theory"
-        return [name + ".md", name + ".json"]
+        TheoryTable.publishedFiles(figure: parameters.string("figure"))
     }
 
     func run(_ context: StageContext) throws {
@@ -74,7 +73,7 @@ struct VerifyAugmentedKind: StageKind {
                 + "correspond to each step having its own step size shared across positions; a single η for all steps gives worse MSEs.",
             "PAPER.md's mean cosine 0.88 for the normalised step averages over all positions counting t = 0 as 0; ours averages t ≥ 1.",
         ]
-        try table.write(context, name: context.parameters.string("figure") + "-theory")
+        try table.write(context, figure: context.parameters.string("figure"))
         let file = try context.createHDF5("baselines.h5")
         try file.write("mse", baselines.map(\.1.meanSquaredError), shape: [baselines.count])
         try file.setAttribute("names", baselines.map(\.0).joined(separator: "|"))

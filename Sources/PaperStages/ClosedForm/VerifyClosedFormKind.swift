@@ -22,8 +22,7 @@ struct VerifyClosedFormKind: StageKind {
     ]
 
     func publishedFiles(_ parameters: StageParameters) -> [String] {
-        let name = parameters.string("figure") + "-theory"
-        return [name + ".md", name + ".json"]
+        TheoryTable.publishedFiles(figure: parameters.string("figure"))
     }
 
     func run(_ context: StageContext) throws {
@@ -77,6 +76,6 @@ struct VerifyClosedFormKind: StageKind {
         if !hasConverged(finalLoss: finalLoss, tolerance: lossTolerance) {
             table.notes.insert("**This run did not converge** (final loss \(TheoryRow.format(finalLoss))): the structure rows describe where GD stopped, not the minimiser.", at: 0)
         }
-        try table.write(context, name: p.string("figure") + "-theory")
+        try table.write(context, figure: p.string("figure"))
     }
 }

@@ -22,8 +22,7 @@ struct VerifyMultiHeadKind: StageKind {
     ]
 
     func publishedFiles(_ parameters: StageParameters) -> [String] {
-        let name = parameters.string("figure") + "-theory"
-        return [name + ".md", name + ".json"]
+        TheoryTable.publishedFiles(figure: parameters.string("figure"))
     }
 
     func run(_ context: StageContext) throws {
@@ -70,6 +69,6 @@ struct VerifyMultiHeadKind: StageKind {
             "M_h = (Q_hJ)ᵀ(K_hJ)/√10 and N_h = C·diag(γ)·(I − 𝟙𝟙ᵀ/10)·W_O·V_h·J reduce the maps to R^5 (J = [I; I] for the duplicated input); N_h linearises LayerNorm and drops its positive per-token scale.",
             "The reference script logs the last batch's train loss every 10 epochs; we record the mean batch loss, the last batch's and the test loss every epoch.",
         ]
-        try table.write(context, name: context.parameters.string("figure") + "-theory")
+        try table.write(context, figure: context.parameters.string("figure"))
     }
 }

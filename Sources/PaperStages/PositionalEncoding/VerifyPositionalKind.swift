@@ -26,8 +26,7 @@ struct VerifyPositionalKind: StageKind {
     ]
 
     func publishedFiles(_ parameters: StageParameters) -> [String] {
-        let name = parameters.string("figure") + "-theory"
-        return [name + ".md", name + ".json"]
+        TheoryTable.publishedFiles(figure: parameters.string("figure"))
     }
 
     func run(_ context: StageContext) throws {
@@ -84,6 +83,6 @@ struct VerifyPositionalKind: StageKind {
                 + "(PAPER.md: 887, 767, 662, 474) can only be matched approximately; its figure drops the super-diagonal, "
                 + "which ours shows.",
         ]
-        try table.write(context, name: p.string("figure") + "-theory")
+        try table.write(context, figure: p.string("figure"))
     }
 }

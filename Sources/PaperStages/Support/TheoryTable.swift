@@ -46,7 +46,8 @@ struct TheoryTable {
 
     var failures: [TheoryRow] { rows.filter { !$0.passed } }
 
-    static func files(_ name: String) -> [String] { ["theory.h5", name + ".md", name + ".json"] }
+    /// The files a verify stage publishes for `figure`: FIGURE-theory.md and FIGURE-theory.json.
+    static func publishedFiles(figure: String) -> [String] { [figure + "-theory.md", figure + "-theory.json"] }
 
     var markdown: String {
         var text = "# \(title)\n\n"
@@ -62,8 +63,10 @@ struct TheoryTable {
         return text
     }
 
-    /// Writes the three files into the stage's output directory and warns on the terminal for every failed row.
-    func write(_ context: StageContext, name: String) throws {
+    /// Writes theory.h5, FIGURE-theory.md and FIGURE-theory.json into the stage's output directory and warns on the
+    /// terminal for every failed row.
+    func write(_ context: StageContext, figure: String) throws {
+        let name = figure + "-theory"
         let file = try context.createHDF5("theory.h5")
         try file.write("measured", rows.map(\.measured), shape: [rows.count])
         try file.write("passed", rows.map { Int64($0.passed ? 1 : 0) }, shape: [rows.count])
