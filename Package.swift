@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // HDF5's type and property-list identifiers are macros over globals that Swift cannot import.
         .target(name: "HDF5Shim", dependencies: ["CHDF5"]),
+        // prctl is variadic in C, which Swift cannot call.
+        .target(name: "ProcessShim"),
 
         // Numerical kernels and file formats, shared by every stage.
         .target(name: "Numerics", dependencies: ["CLinearAlgebra"]),
@@ -42,7 +44,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "icar", dependencies: [
-            "PipelineEngine", "PaperStages",
+            "PipelineEngine", "PaperStages", "ProcessShim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

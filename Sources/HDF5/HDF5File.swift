@@ -75,6 +75,7 @@ public final class HDF5File {
         let creation = H5Pcreate(icar_h5p_dataset_create())
         defer { H5Pclose(creation) }
         H5Pset_obj_track_times(creation, false)
+        try createParentGroups(of: name)
         let dataset = H5Dcreate2(fileID, name, type, space, linkCreation, creation, icar_h5p_default())
         guard dataset >= 0 else { throw HDF5Error.cannotWrite(path: path, name: name) }
         defer { H5Dclose(dataset) }
@@ -82,6 +83,23 @@ public final class HDF5File {
             guard H5Dwrite(dataset, type, icar_h5s_all(), icar_h5s_all(), icar_h5p_default(), data) >= 0 else {
                 throw HDF5Error.cannotWrite(path: path, name: name)
             }
+        }
+    }
+
+    /// Creates the groups above `name` (e.g. `train` for `train/sequences`) without modification times; groups
+    /// that libhdf5 would create implicitly would record the time and make identical data differ in bytes.
+    private func createParentGroups(of name: String) throws {
+        let components = name.split(separator: "/").dropLast()
+        var path = ""
+        for component in components {
+            path += (path.isEmpty ? "" : "/") + component
+            if H5Lexists(fileID, path, icar_h5p_default()) > 0 { continue }
+            let groupCreation = H5Pcreate(icar_h5p_group_create())
+            defer { H5Pclose(groupCreation) }
+            H5Pset_obj_track_times(groupCreation, false)
+            let group = H5Gcreate2(fileID, path, icar_h5p_default(), groupCreation, icar_h5p_default())
+            guard group >= 0 else { throw HDF5Error.cannotWrite(path: self.path, name: path) }
+            H5Gclose(group)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PipelineEngine
 
 @main
@@ -24,4 +25,19 @@ struct ICAR: ParsableCommand {
         subcommands: [RunCommand.self, StatusCommand.self, AuditCommand.self, ShowCommand.self, GraphCommand.self,
                       GCCommand.self, KindsCommand.self, ReportCommand.self, ExecStageCommand.self]
     )
+
+    /// Like ArgumentParser's entry point, except that a wrong command line exits with 2, as README documents
+    /// (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -90,4 +90,15 @@ import Testing
         let (startB, endB) = try interval("b")
         #expect(startA < endB && startB < endA, "a: \(startA)–\(endA), b: \(startB)–\(endB) do not overlap")
     }
+
+    @Test func stagesWithTheSameKeyRunSideBySideAndAuditCopes() throws {
+        let same = #"{"kind": "test-echo", "params": {"text": "same", "sleep_seconds": 0.5}}"#
+        let bed = try Testbed(#"{"stages": {"a1": \#(same), "a2": \#(same), "a3": \#(same)}}"#)
+        let run = try bed.icar("run", "--jobs", "3")
+        #expect(run.status == 0, "\(run.error)")
+        #expect(bed.entries.count == 1)
+        #expect(Set(["a1", "a2", "a3"].compactMap(bed.key(of:))).count == 1)
+        let audit = try bed.icar("audit")
+        #expect(audit.status == 0, "\(audit.output)\(audit.error)")
+    }
 }

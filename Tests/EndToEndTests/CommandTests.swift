@@ -49,4 +49,23 @@ import Testing
             #expect(help.output.contains("icar \(command)") || help.output.contains("Example"), "\(command): \(help.output)")
         }
     }
+
+    @Test func gcKeepsADownstreamEntryWhileItsUpstreamIsDamaged() throws {
+        let bed = try Testbed(echoPipeline())
+        try bed.icar("run")
+        try "X".write(toFile: bed.entryFile("a", "echo.txt")!, atomically: false, encoding: .utf8)
+        let gc = try bed.icar("gc", "--dry-run")
+        #expect(gc.output.contains("would remove 0 entries"), "\(gc.output)")
+        let rerun = try bed.icar("run")
+        #expect(rerun.error.contains("1 run, 3 cached"), "\(rerun.error)")
+    }
+
+    @Test func aWrongCommandLineExitsWithTwo() throws {
+        let bed = try Testbed(echoPipeline())
+        let outcome = try bed.icar("run", "--jobs", "0")
+        #expect(outcome.status == 2)
+        #expect(outcome.error.contains("--jobs must be at least 1"), "\(outcome.error)")
+        #expect(try bed.icar("graph", "--format", "svg").status == 2)
+        #expect(try bed.icar("--help").status == 0)
+    }
 }

@@ -33,4 +33,11 @@ import Testing
         let value = try JSONParser.parse(#"{ "z": 1.50, "a": [1, 0.001, 1e-8], "m": "q\"\t" }"#)
         #expect(CanonicalJSON.encode(value) == #"{"a":[1,0.001,1e-08],"m":"q\"\t","z":1.5}"#)
     }
+
+    @Test func stringsKeepEmbeddedNULCharacters() throws {
+        let first = try JSONParser.parse(#"{"text": "a\u0000b"}"#)
+        let second = try JSONParser.parse(#"{"text": "a\u0000c"}"#)
+        #expect(first["text"] == .string("a\u{0}b"))
+        #expect(CanonicalJSON.encode(first) != CanonicalJSON.encode(second))
+    }
 }

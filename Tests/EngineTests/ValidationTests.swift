@@ -81,6 +81,20 @@ import Testing
         #expect(message?.contains("stages 'a' and 'b' both write the figure file figures/fig.txt") == true, "\(message ?? "nil")")
     }
 
+    @Test func figureFileNamesMustStayInTheFiguresDirectory() {
+        for name in ["../escaped.txt", "sub/dir.txt", ".hidden", "manifest.json"] {
+            let message = validationMessage(#"{"stages": {"a": {"kind": "test-echo", "params": {"publish": "\#(name)"}}}}"#)
+            #expect(message?.contains("stage 'a': figure file name \"\(name)\" must be a plain file name") == true, "\(message ?? "nil")")
+        }
+    }
+
+    @Test func aMistakeInAProfileThatIsNotSelectedIsStillReported() {
+        let message = validationMessage(#"{"default_profile": "paper", "profiles": {"paper": {}, "quick": {"a": {"sleep_seconds": "slow"}}}, "stages": {"a": {"kind": "test-echo"}}}"#)
+        #expect(message?.contains("parameter \"sleep_seconds\" must be a number, got a string (set by profile 'quick')") == true, "\(message ?? "nil")")
+        let unknownDefault = validationMessage(#"{"default_profile": "zzz", "stages": {"a": {"kind": "test-echo"}}}"#)
+        #expect(unknownDefault?.contains("unknown profile 'zzz'") == true, "\(unknownDefault ?? "nil")")
+    }
+
     @Test func unknownProfile() {
         let message = validationMessage(#"{"profiles": {"paper": {}}, "stages": {"a": {"kind": "test-echo"}}}"#, profile: "fast")
         #expect(message?.contains("unknown profile 'fast' (defined: paper)") == true, "\(message ?? "nil")")

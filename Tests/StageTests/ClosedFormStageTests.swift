@@ -57,7 +57,13 @@ import Testing
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         let files = try FileManager.default.contentsOfDirectory(atPath: plot)
         #expect(Set(files) == Set(PlotClosedFormKind().publishedFiles(.init(["figure": .string("fig3-unitary")]))), "\(files)")
-        // The emitted script re-runs on its own, as the figure's reader would.
+        // A second rendering, more than a second later, gives the same bytes (the PDF creation date is fixed).
+        Thread.sleep(forTimeInterval: 1.1)
+        let again = try harness.run(PlotClosedFormKind(), #"{"figure": "fig3-unitary", "title": "test"}"#,
+                                    inputs: ["weights": weights, "trained": trained], name: "plot-again")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: again + "/fig3-unitary.pdf")) == pdf)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: again + "/fig3-unitary.png")) == png)
+                // The emitted script re-runs on its own, as the figure's reader would.
         let rerun = try runProgram(["sh", "-c", "cd '\(plot)' && gnuplot fig3-unitary.gp"])
         #expect(rerun.status == 0, "\(rerun.output)")
     }

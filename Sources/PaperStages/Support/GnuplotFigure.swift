@@ -65,6 +65,24 @@ struct GnuplotFigure {
                 throw PipelineError("gnuplot did not write \(file): \(output.suffix(600))")
             }
         }
+        try Self.fixCreationDate(ofPDF: directory + "/\(name).pdf")
+    }
+
+    /// Replaces the PDF's creation date with a fixed one of the same length (so no byte offset moves).
+    ///
+    /// A note on why: cairo stamps the wall-clock time into every PDF (Debian 12's cairo ignores
+    /// SOURCE_DATE_EPOCH), which would make a re-run's figure differ in bytes and re-run everything downstream.
+    static func fixCreationDate(ofPDF path: String) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let marker = Array("/CreationDate (D:".utf8)
+        guard bytes.count > marker.count + 14 else { return }
+        for start in 0...(bytes.count - marker.count - 14) where bytes[start] == marker[0] {
+            guard Array(bytes[start..<(start + marker.count)]) == marker else { continue }
+            let digits = (start + marker.count)..<(start + marker.count + 14)
+            guard bytes[digits].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { continue }
+            bytes.replaceSubrange(digits, with: Array("19700101000000".utf8))
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
     /// A matrix as gnuplot `matrix` data (one row per line); entries where `keep` is false become NaN (blank).

@@ -103,7 +103,8 @@ public final class RunScheduler: @unchecked Sendable {
                     }
                 case let .failure(error):
                     summary.failed[stage.name] = error
-                    display.finished(stage.name, "✘ \(error.message)")
+                    let named = error.message.hasPrefix("stage \(stage.name) ") ? error.message : "\(stage.name): \(error.message)"
+                    display.finished(stage.name, "✘ \(named)")
                     if !options.keepGoing { stopLaunching = true }
                 }
             }
@@ -130,20 +131,30 @@ public final class RunScheduler: @unchecked Sendable {
                     let key = ingredients.key
                     stageKeys[name] = key
                     if !forced.contains(name) {
-                        switch store.condition(of: key) {
-                        case .intact:
-                            if let manifest = store.manifest(key) {
-                                pending.removeAll { $0 == name }
-                                try finish(stage, ingredients, manifest)
-                                summary.cached.append(name)
-                                progressed = true
-                                continue
+                        do {
+                            switch store.condition(of: key) {
+                            case .intact:
+                                if let manifest = store.manifest(key) {
+                                    pending.removeAll { $0 == name }
+                                    try finish(stage, ingredients, manifest)
+                                    summary.cached.append(name)
+                                    progressed = true
+                                    continue
+                                }
+                            case let .damaged(problem):
+                                display.event("! \(name): cached entry \(key.prefix(12)) is damaged (\(problem)); recomputing")
+                                try store.quarantine(key)
+                            case .missing:
+                                break
                             }
-                        case let .damaged(problem):
-                            display.event("! \(name): cached entry \(key.prefix(12)) is damaged (\(problem)); recomputing")
-                            try store.quarantine(key)
-                        case .missing:
-                            break
+                        } catch {
+                            // A cached stage that cannot be used (its figure cannot be published, say) fails alone.
+                            pending.removeAll { $0 == name }
+                            summary.failed[name] = (error as? PipelineError) ?? PipelineError("\(error)")
+                            display.event("✘ \(name): \((error as? PipelineError)?.message ?? "\(error)")")
+                            if !options.keepGoing { stopLaunching = true }
+                            progressed = true
+                            continue
                         }
                     }
                     guard running < max(1, options.jobs) else { continue }
@@ -186,7 +197,7 @@ public final class RunScheduler: @unchecked Sendable {
                         completion: @escaping @Sendable (Result<Manifest, PipelineError>) -> Void) {
         let executor = self.executor
         let display = self.display
-        let jobFile = store.temporaryDirectory + "/job-\(job.key).json"
+        let jobFile = store.temporaryDirectory + "/job-\(stage.name).json"
         let logFile = store.logsDirectory + "/\(stage.name).log"
         let thread = Thread {
             let result = executor.execute(job, jobFile: jobFile, logFile: logFile) { update in

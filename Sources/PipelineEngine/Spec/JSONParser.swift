@@ -165,7 +165,7 @@ public struct JSONParser {
             scalars.append(byte)
             index += 1
         }
-        guard let string = String(validatingUTF8: scalars.map { CChar(bitPattern: $0) } + [0]) else {
+        guard let string = String(validating: scalars, as: UTF8.self) else {
             throw error("string is not valid UTF-8")
         }
         return string

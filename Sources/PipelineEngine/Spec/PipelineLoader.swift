@@ -138,7 +138,7 @@ public struct PipelineLoader {
         }
         var profile = try stringField("default_profile", default: profileNames.first ?? "default")
         if let requestedProfile { profile = requestedProfile }
-        if !profileNames.isEmpty || requestedProfile != nil {
+        if !profileNames.isEmpty || requestedProfile != nil || root.member("default_profile") != nil {
             guard profileNames.contains(profile) else {
                 let list = profileNames.isEmpty ? "none are defined" : "defined: \(profileNames.joined(separator: ", "))"
                 throw fail("unknown profile '\(profile)' (\(list))")
@@ -146,55 +146,61 @@ public struct PipelineLoader {
         }
 
         // Parameters: file values, then the profile's overrides, then defaults; each checked against the kind.
-        var resolved: [ResolvedStage] = []
-        for raw in rawStages {
-            let name = raw.member.key
-            var params = raw.params
-            var positions = raw.paramPositions
-            var origin: [String: String] = [:]
-            for override in overrides[profile]?.first(where: { $0.key == name })?.value.members ?? [] {
-                params[override.key] = override.value
-                positions[override.key] = override.position
-                origin[override.key] = "profile '\(profile)'"
-            }
-            let declared = Dictionary(uniqueKeysWithValues: raw.kind.parameters.map { ($0.name, $0) })
-            for key in params.keys.sorted() where declared[key] == nil {
-                let hint = Self.closest(key, among: Array(declared.keys)).map { " — did you mean \"\($0)\"?" } ?? ""
-                let source = origin[key].map { " (set by \($0))" } ?? ""
-                throw fail("stage '\(name)': unknown parameter \"\(key)\" for kind \(raw.kind.name)\(hint)\(source)",
-                           positions[key])
-            }
-            var values: [String: JSONValue] = [:]
-            for spec in raw.kind.parameters {
-                guard let value = params[spec.name] ?? spec.defaultValue else {
-                    throw fail("stage '\(name)': missing parameter \"\(spec.name)\" (\(spec.type): \(spec.help))",
-                               raw.member.position)
+        // Every profile is resolved, so a mistake in one that is not selected is still caught now.
+        func resolve(_ profile: String) throws -> [ResolvedStage] {
+            var resolved: [ResolvedStage] = []
+            for raw in rawStages {
+                let name = raw.member.key
+                var params = raw.params
+                var positions = raw.paramPositions
+                var origin: [String: String] = [:]
+                for override in overrides[profile]?.first(where: { $0.key == name })?.value.members ?? [] {
+                    params[override.key] = override.value
+                    positions[override.key] = override.position
+                    origin[override.key] = "profile '\(profile)'"
                 }
-                switch spec.normalise(value) {
-                case let .success(normalised): values[spec.name] = normalised
-                case let .failure(problem):
-                    let message = problem.message
-                    let source = origin[spec.name].map { " (set by \($0))" } ?? ""
-                    throw fail("stage '\(name)': parameter \"\(spec.name)\" \(message)\(source)", positions[spec.name])
+                let declared = Dictionary(uniqueKeysWithValues: raw.kind.parameters.map { ($0.name, $0) })
+                for key in params.keys.sorted() where declared[key] == nil {
+                    let hint = Self.closest(key, among: Array(declared.keys)).map { " — did you mean \"\($0)\"?" } ?? ""
+                    let source = origin[key].map { " (set by \($0))" } ?? ""
+                    throw fail("stage '\(name)': unknown parameter \"\(key)\" for kind \(raw.kind.name)\(hint)\(source)",
+                               positions[key])
                 }
-            }
-            // Inputs.
-            let slots = Dictionary(uniqueKeysWithValues: raw.kind.inputs.map { ($0.name, $0) })
-            for (slot, source) in raw.inputs.sorted(by: { $0.key < $1.key }) {
-                guard slots[slot] != nil || slots[InputSlot.anyName] != nil else {
-                    let list = raw.kind.inputs.map(\.name).joined(separator: ", ")
-                    throw fail("stage '\(name)': unknown input \"\(slot)\" for kind \(raw.kind.name) (its inputs: \(list.isEmpty ? "none" : list))")
+                var values: [String: JSONValue] = [:]
+                for spec in raw.kind.parameters {
+                    guard let value = params[spec.name] ?? spec.defaultValue else {
+                        throw fail("stage '\(name)': missing parameter \"\(spec.name)\" (\(spec.type): \(spec.help))",
+                                   raw.member.position)
+                    }
+                    switch spec.normalise(value) {
+                    case let .success(normalised): values[spec.name] = normalised
+                    case let .failure(problem):
+                        let message = problem.message
+                        let source = origin[spec.name].map { " (set by \($0))" } ?? ""
+                        throw fail("stage '\(name)': parameter \"\(spec.name)\" \(message)\(source)", positions[spec.name])
+                    }
                 }
-                guard stageNames.contains(source) else {
-                    throw fail("stage '\(name)': input \"\(slot)\" names unknown stage '\(source)'")
+                // Inputs.
+                let slots = Dictionary(uniqueKeysWithValues: raw.kind.inputs.map { ($0.name, $0) })
+                for (slot, source) in raw.inputs.sorted(by: { $0.key < $1.key }) {
+                    guard slots[slot] != nil || slots[InputSlot.anyName] != nil else {
+                        let list = raw.kind.inputs.map(\.name).joined(separator: ", ")
+                        throw fail("stage '\(name)': unknown input \"\(slot)\" for kind \(raw.kind.name) (its inputs: \(list.isEmpty ? "none" : list))")
+                    }
+                    guard stageNames.contains(source) else {
+                        throw fail("stage '\(name)': input \"\(slot)\" names unknown stage '\(source)'")
+                    }
                 }
+                for slot in raw.kind.inputs where !slot.optional && slot.name != InputSlot.anyName && raw.inputs[slot.name] == nil {
+                    throw fail("stage '\(name)': missing input \"\(slot.name)\" (\(slot.help))", raw.member.position)
+                }
+                resolved.append(ResolvedStage(name: name, kind: raw.kind, parameters: StageParameters(values),
+                                              inputs: raw.inputs, description: raw.description))
             }
-            for slot in raw.kind.inputs where !slot.optional && slot.name != InputSlot.anyName && raw.inputs[slot.name] == nil {
-                throw fail("stage '\(name)': missing input \"\(slot.name)\" (\(slot.help))", raw.member.position)
-            }
-            resolved.append(ResolvedStage(name: name, kind: raw.kind, parameters: StageParameters(values),
-                                          inputs: raw.inputs, description: raw.description))
+            return resolved
         }
+        for other in profileNames where other != profile { _ = try resolve(other) }
+        let resolved = try resolve(profile)
 
         if let cycle = StageGraph.findCycle(in: resolved) {
             throw fail("the stages form a cycle: \(cycle.joined(separator: " → "))")
@@ -202,6 +208,9 @@ public struct PipelineLoader {
         var publisher: [String: String] = [:]
         for stage in resolved {
             for file in stage.publishedFiles {
+                guard Self.isValidFileName(file) else {
+                    throw fail("stage '\(stage.name)': figure file name \"\(file)\" must be a plain file name (no '/', not starting with '.', not \(Manifest.fileName))")
+                }
                 if let other = publisher[file] {
                     throw fail("stages '\(other)' and '\(stage.name)' both write the figure file \(figures)/\(file)")
                 }
@@ -213,6 +222,10 @@ public struct PipelineLoader {
         }
         return Pipeline(stages: resolved, profile: profile, profiles: profileNames, baseDirectory: baseDirectory,
                         storeDirectory: absolute(store), figuresDirectory: absolute(figures))
+    }
+
+    static func isValidFileName(_ name: String) -> Bool {
+        !name.isEmpty && !name.contains("/") && !name.hasPrefix(".") && name != Manifest.fileName
     }
 
     static func isValidStageName(_ name: String) -> Bool {

@@ -196,7 +196,7 @@ public struct Store: Sendable {
 /// Writes a file whole or not at all: a temporary file in the same directory, then rename(2).
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        let temporary = path + ".tmp.\(getpid())"
+        let temporary = path + ".tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         do {
             try data.write(to: URL(fileURLWithPath: temporary))
         } catch {
@@ -210,7 +210,7 @@ public enum AtomicFile {
 
     /// Copies a file into place atomically (for publishing figures).
     public static func copy(from source: String, to path: String) throws {
-        let temporary = path + ".tmp.\(getpid())"
+        let temporary = path + ".tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         unlink(temporary)
         do {
             try FileManager.default.copyItem(atPath: source, toPath: temporary)

@@ -4,14 +4,18 @@ import Foundation
 /// The kernel releases it when the holder dies, so a killed run never leaves the store locked.
 public final class StoreLock {
     private let descriptor: Int32
+    private let isShared: Bool
     public let path: String
 
     /// Takes the lock, waiting for it when `wait` is true; otherwise fails at once with a message naming the holder.
-    public init(path: String, wait: Bool, command: String) throws {
+    /// A `shared` lock (readers such as audit) excludes only the exclusive holder, a writing run.
+    public init(path: String, wait: Bool, command: String, shared: Bool = false,
+                hint: String = "wait for it to finish, or pass --wait to queue behind it") throws {
         self.path = path
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else { throw PipelineError("cannot open the store lock \(path): \(String(cString: strerror(errno)))") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        let mode = shared ? LOCK_SH : LOCK_EX
+        if flock(fd, mode | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK else {
                 close(fd)
                 throw PipelineError("cannot lock \(path): \(String(cString: strerror(errno)))")
@@ -21,11 +25,11 @@ public final class StoreLock {
             if !wait {
                 close(fd)
                 let who = holder.isEmpty ? "another icar process" : holder
-                throw PipelineError("the store \((path as NSString).deletingLastPathComponent) is in use by \(who); "
-                    + "wait for it to finish, or pass --wait to queue behind it", category: .busy)
+                throw PipelineError("the store \((path as NSString).deletingLastPathComponent) is in use by \(who); \(hint)",
+                                    category: .busy)
             }
             FileHandle.standardError.write(Data("icar: waiting for the store lock (held by \(holder.isEmpty ? "another run" : holder))\n".utf8))
-            while flock(fd, LOCK_EX) != 0 {
+            while flock(fd, mode) != 0 {
                 guard errno == EINTR else {
                     close(fd)
                     throw PipelineError("cannot lock \(path): \(String(cString: strerror(errno)))")
@@ -33,6 +37,9 @@ public final class StoreLock {
             }
         }
         descriptor = fd
+        isShared = shared
+        // Only the writer describes itself in the lock file; readers leave the description alone.
+        if shared { return }
         let stamp = ISO8601DateFormatter().string(from: Date())
         let description = "\(command) (pid \(getpid()), started \(stamp))\n"
         ftruncate(fd, 0)
@@ -40,7 +47,7 @@ public final class StoreLock {
     }
 
     deinit {
-        ftruncate(descriptor, 0)
+        if !isShared { ftruncate(descriptor, 0) }
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }

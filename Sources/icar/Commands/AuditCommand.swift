@@ -25,19 +25,24 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Move corrupt entries to data/quarantine/ (takes the store lock).")
     var quarantine = false
 
+    @Flag(help: "If a run holds the store, wait for it instead of stopping.")
+    var wait = false
+
     func run() throws {
         try reportingErrors {
             let pipeline = try options.load()
             let store = Store(root: pipeline.storeDirectory)
+            // A run renames entries into place and replaces forced ones: audit reads a store at rest.
             var lock: StoreLock?
-            if quarantine {
-                try store.createDirectories()
-                lock = try StoreLock(path: store.lockPath, wait: false, command: "icar audit --quarantine")
+            if quarantine { try store.createDirectories() }
+            if FileManager.default.fileExists(atPath: store.root) {
+                lock = try StoreLock(path: store.lockPath, wait: wait, command: "icar audit", shared: !quarantine,
+                                     hint: "audit when it has finished, or pass --wait")
             }
             defer { withExtendedLifetime(lock) {} }
             var problems = 0
             let statuses = StagePlanner(pipeline: pipeline, store: store).statuses()
-            let current = Dictionary(uniqueKeysWithValues: statuses.compactMap { s in s.key.map { ($0, s.stage) } })
+            let current = try reachableKeys(options, pipeline, store: store)
             var checked = 0
             var bytes = 0
             for key in store.entryKeys {

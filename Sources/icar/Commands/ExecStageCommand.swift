@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PaperStages
 import PipelineEngine
+import ProcessShim
 
 /// The process one stage runs in (started by `icar run`; a cluster executor would start the same command).
 struct ExecStageCommand: ParsableCommand {
@@ -15,6 +16,9 @@ struct ExecStageCommand: ParsableCommand {
     var job: String
 
     func run() throws {
+        // If the scheduler dies, its lock is released; end this stage too rather than let it race a new run.
+        _ = icar_exit_with_parent()
+        if getppid() == 1 { throw ExitCode(1) }
         let emit: (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         do {
             let stageJob = try StageJob.read(from: job)

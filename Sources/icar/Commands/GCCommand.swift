@@ -7,8 +7,9 @@ struct GCCommand: ParsableCommand {
         commandName: "gc",
         abstract: "Remove store entries that no stage of the current pipeline reaches, under any of its profiles.",
         discussion: """
-        An entry is kept when it is the current result of some stage under some profile of pipeline.json; every
-        other entry (old parameters, old code) is removed, with the quarantine directory.
+        An entry is kept when it is the current result of some stage under some profile of pipeline.json, or the
+        last recorded result of a stage; every other entry (old parameters, old code) is removed, with the
+        quarantine directory.
 
         Examples:
           icar gc --dry-run     # list what would be removed
@@ -29,20 +30,13 @@ struct GCCommand: ParsableCommand {
                 printOut("nothing to collect: no store at \(store.root)")
                 return
             }
-            let lock = try StoreLock(path: store.lockPath, wait: false, command: "icar gc")
+            let lock = try StoreLock(path: store.lockPath, wait: false, command: "icar gc",
+                                     hint: "run icar gc again when it has finished")
             defer { withExtendedLifetime(lock) {} }
-            var reachable = Set<String>()
-            let variants = pipeline.profiles.isEmpty ? [pipeline] : try pipeline.profiles.map {
-                try PipelineOptions.parse(["--pipeline", options.pipeline, "--profile", $0]).load()
-            }
-            for variant in variants {
-                for status in StagePlanner(pipeline: variant, store: store).statuses() {
-                    if let key = status.key { reachable.insert(key) }
-                }
-            }
+            let reachable = try reachableKeys(options, pipeline, store: store)
             var removed = 0
             var bytes = 0
-            for key in store.entryKeys where !reachable.contains(key) {
+            for key in store.entryKeys where reachable[key] == nil {
                 let manifest = store.manifest(key)
                 bytes += manifest?.outputs.values.reduce(0) { $0 + $1.bytes } ?? 0
                 printOut("\(dryRun ? "would remove" : "removed")  \(key.prefix(12))  \(manifest?.stage ?? "(no manifest)")")

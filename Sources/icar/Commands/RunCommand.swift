@@ -84,7 +84,7 @@ struct RunCommand: ParsableCommand {
             display.event(line)
             if !summary.failed.isEmpty {
                 let names = summary.failed.keys.sorted().joined(separator: ", ")
-                throw PipelineError("failed: \(names); see data/logs/STAGE.log")
+                throw PipelineError("failed: \(names); see \(store.logsDirectory)/STAGE.log")
             }
         }
     }
