@@ -19,6 +19,9 @@ public enum PaperStages {
         registry.register(TrainPositionalKind())
         registry.register(VerifyPositionalKind())
         registry.register(PlotPositionalKind())
+        registry.register(FetchPythonPackageKind())
+        registry.register(TokenAutoregressionKind())
+        registry.register(PlotTokenHistogramKind())
         registry.register(ReportKind())
         EchoStageKind.registerIfRequested(into: &registry)
         return registry
