@@ -19,11 +19,16 @@ import PaperStages
         .deletingLastPathComponent().path
     static let recordPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/ImplementationVersions.json"
 
-    /// SHA-256 over `path NUL contents NUL` of every .swift file under the given folders, in sorted path order.
+    /// SHA-256 over `path NUL contents NUL` of every .swift file named, or under the folders named, in sorted path
+    /// order.
     static func sourceHash(_ folders: [String]) throws -> String {
         var files: [String] = []
         for folder in folders {
             let root = repository + "/" + folder
+            if folder.hasSuffix(".swift") {
+                files.append(folder)
+                continue
+            }
             guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
             for case let path as String in enumerator where path.hasSuffix(".swift") { files.append(folder + "/" + path) }
         }

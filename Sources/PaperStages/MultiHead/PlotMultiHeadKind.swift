@@ -7,7 +7,7 @@ import PipelineEngine
 /// positional weights of the four heads with the largest |O_hh|.
 struct PlotMultiHeadKind: StageKind {
     let name = "plot-multihead"
-    let version = 1
+    let version = 2
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, default: .string("fig7"), help: "base name of the figure files"),
@@ -54,24 +54,24 @@ struct PlotMultiHeadKind: StageKind {
             let block = Array(rho[(head * positions * positions)..<((head + 1) * positions * positions)])
             let matrix = Matrix(rows: positions, columns: positions, elements: block)
             figure.dataFiles.append((files[3 + index], GnuplotFigure.matrixData(matrix) { t, k in k <= t }))
-            rhoPanels += "  set origin \(Double(index) * 0.25),0\n  set size 0.25,0.5\n"
+            rhoPanels += "  set origin \(Double(index) * 0.25),0\n  set size 0.25,0.47\n"
             rhoPanels += GnuplotFigure.heatmap(files[3 + index], title: "ρ of head \(head) (|O_{hh}| rank \(index + 1))",
                                                rows: positions, columns: positions) + "\n"
         }
         figure.body = """
           set multiplot title "Figure 7: non-augmented multi-head model (d = 5, H = \(heads))"
-          set origin 0,0.5
-          set size 0.34,0.5
+          set origin 0,0.47
+          set size 0.34,0.47
           set logscale y
           set xlabel "epoch"
           set title "MSE: train (mean of batches) and test"
           plot '\(files[0])' using 1:2 with lines lw 1.5 title 'train', '' using 1:3 with lines lw 1.5 title 'test'
           unset logscale y; unset xlabel
-          set origin 0.34,0.5
-          set size 0.33,0.5
+          set origin 0.34,0.47
+          set size 0.33,0.47
         \(GnuplotFigure.heatmap(files[1], title: "head coupling O_{hh'} = <M_h, N_{h'}>_F", rows: heads, columns: heads, symmetricRange: true))
-          set origin 0.67,0.5
-          set size 0.33,0.5
+          set origin 0.67,0.47
+          set size 0.33,0.47
           set size ratio 0
           set autoscale
           set logscale y

@@ -11,7 +11,7 @@ import PipelineEngine
 /// token), so most rows are reported rather than judged; the judged ones are the baselines and the rank bound.
 struct VerifyMultiHeadKind: StageKind {
     let name = "verify-multihead"
-    let version = 1
+    let version = 3
     let summary = "Figure 7: head coupling O and its spectrum, positional offsets, test MSE against baselines"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, default: .string("fig7"), help: "name of the theory table (FIGURE-theory.md)"),
@@ -50,8 +50,24 @@ struct VerifyMultiHeadKind: StageKind {
         let moduli = zip(analysis.couplingEigenvaluesReal, analysis.couplingEigenvaluesImaginary).map { ($0 * $0 + $1 * $1).squareRoot() }
         let largest = moduli.max() ?? 0
         let numericalRank = moduli.filter { $0 > 1e-6 * largest }.count
-        let offsetCounts = Dictionary(grouping: analysis.dominantOffsets, by: { $0 }).mapValues(\.count)
-        let commonest = offsetCounts.max { $0.value < $1.value }
+        // Where each head's positional weights sit, averaged over the rows t ≥ 1 (row 0 has a single key): on the
+        // first token (an absolute position), on the previous token (offset 1) or on the current one (offset 0).
+        func meanWeight(_ head: Int, _ key: (Int) -> Int) -> Double {
+            (1..<positions).reduce(0.0) { $0 + analysis.positionalWeights[head][$1, key($1)] } / Double(positions - 1)
+        }
+        let first = (0..<heads).map { meanWeight($0) { _ in 0 } }
+        let previous = (0..<heads).map { meanWeight($0) { $0 - 1 } }
+        let current = (0..<heads).map { meanWeight($0) { $0 } }
+        func concentrated(_ masses: [Double]) -> Double { Double(masses.filter { $0 > 0.5 }.count) }
+        // Or on one fixed absolute position k: the weight ρ_{t,k} averaged over the rows that can see it (t ≥ max(k, 1)).
+        let fixedPosition = (0..<heads).map { head -> (key: Int, weight: Double) in
+            (0..<(positions - 1)).map { key -> (key: Int, weight: Double) in
+                let rows = max(key, 1)..<positions
+                return (key, rows.reduce(0.0) { $0 + analysis.positionalWeights[head][$1, key] } / Double(rows.count))
+            }.max { $0.weight < $1.weight }!
+        }
+        let fixedHeads = fixedPosition.filter { $0.weight > 0.5 }
+        let commonestKey = Dictionary(grouping: fixedHeads, by: \.key).max { $0.value.count < $1.value.count }?.key
         var table = TheoryTable(title: "Figure 7 — non-augmented multi-head model, d = \(d), H = \(heads)")
         table.rows = [
             .report("test MSE of the trained model", testLoss),
@@ -61,9 +77,14 @@ struct VerifyMultiHeadKind: StageKind {
             .below("numerical rank of O (at most d² = \(d * d) since H > d)", Double(numericalRank), Double(d * d)),
             .report("largest |eigenvalue| of O", largest),
             .report("second largest |eigenvalue| / largest", moduli.count > 1 ? moduli.sorted(by: >)[1] / max(largest, 1e-300) : .nan),
-            .report("heads whose positional weights peak at offset t−k = \(commonest?.key ?? -1)", Double(commonest?.value ?? 0),
-                    note: "out of \(heads) heads"),
-            .report("mean mass of each head's dominant offset", analysis.dominantOffsetMasses.reduce(0, +) / Double(heads)),
+            .report("heads putting most (> 1/2) positional weight on the first token", concentrated(first),
+                    note: String(format: "out of %d; mean weight %.3f", heads, first.reduce(0, +) / Double(heads))),
+            .report("heads putting most positional weight on the previous token (offset 1)", concentrated(previous),
+                    note: String(format: "out of %d; mean weight %.3f", heads, previous.reduce(0, +) / Double(heads))),
+            .report("heads putting most positional weight on the current token (offset 0)", concentrated(current),
+                    note: String(format: "out of %d; mean weight %.3f", heads, current.reduce(0, +) / Double(heads))),
+            .report("heads putting most positional weight on one fixed position k", Double(fixedHeads.count),
+                    note: "out of \(heads)" + (commonestKey.map { "; most often k = \($0)" } ?? "")),
         ]
         table.notes = [
             "M_h = (Q_hJ)ᵀ(K_hJ)/√10 and N_h = C·diag(γ)·(I − 𝟙𝟙ᵀ/10)·W_O·V_h·J reduce the maps to R^5 (J = [I; I] for the duplicated input); N_h linearises LayerNorm and drops its positive per-token scale.",
