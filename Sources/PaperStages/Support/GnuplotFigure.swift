@@ -43,23 +43,7 @@ struct GnuplotFigure {
         }
         """
         try Data(script.utf8).write(to: URL(fileURLWithPath: directory + "/\(name).gp"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gnuplot", name + ".gp"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            throw PipelineError("cannot start gnuplot (install gnuplot-nox, e.g. with scripts/bootstrap): \(error)")
-        }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PipelineError("gnuplot failed on \(name).gp: \(output.suffix(600))")
-        }
+        let output = try ExternalProgram.run(["gnuplot", name + ".gp"], directory: directory)
         for file in [name + ".pdf", name + ".png"] {
             guard let size = FileDigest.status(of: directory + "/" + file)?.bytes, size > 0 else {
                 throw PipelineError("gnuplot did not write \(file): \(output.suffix(600))")

@@ -92,7 +92,7 @@ struct FetchPythonPackageKind: StageKind {
         context.log(arguments.joined(separator: " "))
         let output: String
         do {
-            output = try PythonPackageArchive.run(arguments, environment: environment, directory: directory)
+            output = try ExternalProgram.run(arguments, environment: environment, directory: directory)
         } catch let error as PipelineError {
             let source = findLinks.isEmpty ? "from PyPI (this needs network access; set find_links to use a local directory)"
                                            : "from \(findLinks)"

@@ -34,31 +34,7 @@ struct PythonPackageArchive {
     /// `python3 -c script arguments…`; returns its standard output, throws with its output when it fails.
     static func python(_ script: String, _ arguments: [String], environment: [String: String]? = nil,
                        directory: String? = nil) throws -> String {
-        try run(["python3", "-c", script] + arguments, environment: environment, directory: directory)
-    }
-
-    /// Runs a program found on PATH; returns standard output and error together, throws when it exits non-zero.
-    static func run(_ arguments: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            throw PipelineError("cannot start \(arguments[0]): \(error)")
-        }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PipelineError("\(arguments.prefix(4).joined(separator: " ")) … failed (exit \(process.terminationStatus)):\n"
-                                + String(output.suffix(1500)))
-        }
-        return output
+        try ExternalProgram.run(["python3", "-c", script] + arguments, environment: environment, directory: directory)
     }
 
     /// `list ARCHIVE` prints the regular members as a JSON list; `extract ARCHIVE (MEMBER DEST)…` copies members.
