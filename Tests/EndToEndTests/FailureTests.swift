@@ -58,6 +58,8 @@ import Testing
         #expect(audit.status == 1)
         #expect(audit.output.contains("CORRUPT"), "\(audit.output)")
         #expect(audit.output.contains("output echo.txt"), "\(audit.output)")
+        let status = try bed.statusLine("b")
+        #expect(status.hasPrefix("stale") && status.contains("entry damaged: output echo.txt"), "\(status)")
         let rerun = try bed.icar("run")
         #expect(rerun.status == 0)
         #expect(rerun.error.contains("is damaged"), "\(rerun.error)")
