@@ -99,5 +99,6 @@ func checkReport(in figures: String) throws {
         #expect(FileManager.default.fileExists(atPath: figures + "/" + reference), "index.html links to missing \(reference)")
     }
     let numbers = try String(contentsOfFile: figures + "/numbers.tex", encoding: .utf8)
-    #expect(numbers.contains("\\newcommand{\\icarFigThreeUnitaryB}"), "\(numbers.prefix(300))")
+    #expect(numbers.contains("\\newcommand{\\icarFigThreeUnitaryFinalPopulationLossZero}"), "\(numbers.prefix(400))")
+    #expect(!numbers.contains("inf}") && !numbers.contains("nan}"), "\(numbers)")
 }

@@ -18,7 +18,7 @@ import Testing
     @Test func convergedRunPassesEveryRow() throws {
         let harness = try StageHarness()
         let (theory, _, weights) = try trainVerify(iterations: 100, harness: harness)
-        #expect(theory.contains("All 7 rows pass."), "\(theory)")
+        #expect(theory.contains("All 9 rows pass."), "\(theory)")
         #expect(harness.warnings.isEmpty, "\(harness.warnings)")
         let file = try HDF5File.open(weights + "/weights.h5")
         #expect(abs(abs(try file.doubleAttribute("c")) - 1.2) < 0.05)
@@ -41,7 +41,7 @@ import Testing
         let weights = try harness.run(ExtractClosedFormWeightsKind(), "{}", inputs: ["trained": trained], name: "w")
         let verify = try harness.run(VerifyClosedFormKind(), #"{"figure": "x"}"#, inputs: ["trained": trained, "weights": weights], name: "v")
         let theory = try String(contentsOfFile: verify + "/x-theory.md", encoding: .utf8)
-        #expect(theory.contains("All 7 rows pass."), "\(theory)")
+        #expect(theory.contains("All 9 rows pass."), "\(theory)")
         #expect(theory.contains("reference script's loss"), "\(theory)")
     }
 

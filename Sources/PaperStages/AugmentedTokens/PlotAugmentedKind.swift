@@ -7,7 +7,7 @@ import PipelineEngine
 /// as horizontal lines, and heatmaps of the 1-layer W_QᵀW_K and W_O W_V with their 5×5 blocks outlined.
 struct PlotAugmentedKind: StageKind {
     let name = "plot-augmented"
-    let version = 1
+    let version = 2
     let summary = "Figure 5: loss curves against GD baselines, heatmaps of W_QᵀW_K and W_O W_V (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, default: .string("fig5"), help: "base name of the figure files"),
@@ -54,7 +54,10 @@ struct PlotAugmentedKind: StageKind {
         ]
         // Baselines with k GD steps, drawn as horizontal lines.
         let shown = [2, 5, 6, 7].filter { $0 < mse.count }
-        let baselineLines = shown.map { "\(mse[$0]) with lines dt 2 lc rgb '#888888' title '\(names[$0]): \(TheoryRow.format(mse[$0]))'" }
+        let greys = ["#444444", "#777777", "#999999", "#bbbbbb"]
+        let baselineLines = shown.enumerated().map { index, row in
+            "\(mse[row]) with lines dt \(index + 2) lw 1.5 lc rgb '\(greys[index % greys.count])' title '\(names[row]): \(TheoryRow.format(mse[row]))'"
+        }
         let blocks = (0..<3).flatMap { i in (0..<3).map { j in
             "set object \(i * 3 + j + 1) rect from \(Double(j * 5) - 0.5),\(Double(i * 5) - 0.5) to \(Double(j * 5 + 5) - 0.5),\(Double(i * 5 + 5) - 0.5) front fillstyle empty border rgb 'white' lw 1"
         } }.joined(separator: "\n  ")
@@ -66,7 +69,7 @@ struct PlotAugmentedKind: StageKind {
           set xlabel "epoch"
           set ylabel "MSE"
           set key top right
-          set title "test loss (solid) and train loss (dotted)"
+          set title "test loss (solid) and train loss (dotted, under it)"
           plot for [l=1:3] '\(files[0])' using 1:(column(2*l+1)) with lines lw 1.5 lc l title sprintf('%d layer%s', l, l > 1 ? 's' : ''), \\
                for [l=1:3] '\(files[0])' using 1:(column(2*l)) with lines dt 3 lc l notitle\(baselineLines.isEmpty ? "" : ", \\\n       " + baselineLines.joined(separator: ", \\\n       "))
           unset logscale y

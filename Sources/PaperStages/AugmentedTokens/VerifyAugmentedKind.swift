@@ -8,7 +8,7 @@ import PipelineEngine
 /// among in-context baselines computed here on the same test data (none is hard-coded).
 struct VerifyAugmentedKind: StageKind {
     let name = "verify-augmented"
-    let version = 1
+    let version = 2
     let summary = "Figure 5: block energies, cosine with one GD step, test MSE against computed baselines"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, default: .string("fig5"), help: "name of the theory table (FIGURE-theory.md)"),
@@ -65,9 +65,21 @@ struct VerifyAugmentedKind: StageKind {
         // Reported, not judged: the theory's W_O W_V block is derived without LayerNorm and the final Linear,
         // which can carry the output map out of the block without changing the prediction.
         table.rows.append(.report("energy of W_O W_V in block (zero slot, s_t) / total (theory without LayerNorm: 1)", energyOV))
+        // A good predictor of s_{t+1} is already fairly aligned with Γ_t s_t; the claim is that the network is aligned
+        // more closely than the true next token itself, i.e. that it computes the one-step direction.
         let cosine = TheoryMeasures.meanCosineWithOneStep(predictions: predictions, sequences: set)
-        table.rows.append(TheoryRow(claim: "mean cosine between prediction and Γ_t s_t (one-step direction)", measured: cosine,
-                                    tolerance: "≥ 0.9", passed: cosine >= 0.9))
+        let positions = testShape[1] - 1, d = testShape[2]
+        var targets = [Double](repeating: 0, count: testShape[0] * positions * d)
+        for n in 0..<testShape[0] {
+            for t in 0..<positions {
+                for i in 0..<d { targets[(n * positions + t) * d + i] = test[(n * testShape[1] + t + 1) * d + i] }
+            }
+        }
+        let targetCosine = TheoryMeasures.meanCosineWithOneStep(predictions: targets, sequences: set)
+        table.rows.append(.report("mean cosine between the true next token s_{t+1} and Γ_t s_t", targetCosine))
+        table.rows.append(TheoryRow(claim: "mean cosine between the network's prediction and Γ_t s_t (one-step direction)",
+                                    measured: cosine, tolerance: "> \(TheoryRow.format(targetCosine)) (the true next token's)",
+                                    passed: cosine > targetCosine))
         table.notes = [
             "Baselines are computed here on the same test sequences. PAPER.md's 2- and 3-step numbers (0.0563, 0.0399) "
                 + "correspond to each step having its own step size shared across positions; a single η for all steps gives worse MSEs.",

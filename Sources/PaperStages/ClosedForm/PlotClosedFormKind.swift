@@ -6,7 +6,7 @@ import PipelineEngine
 /// masked) on one shared palette, and the loss curve on a log scale.
 struct PlotClosedFormKind: StageKind {
     let name = "plot-closed-form"
-    let version = 1
+    let version = 2
     let summary = "Figure 3: heatmaps of A, B, BᵀA, P and the GD loss curve (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, help: "base name of the figure files, e.g. fig3-unitary"),
@@ -37,7 +37,12 @@ struct PlotClosedFormKind: StageKind {
         let titles = ["A (heads × d)", "B (heads × d)", "BᵀA", "P (row t: query t, keys ≤ t+1)"]
         var body = "  set multiplot title \"\(context.parameters.string("title"))\"\n"
         for (index, panel) in Self.panels.enumerated() {
-            let (values, shape) = try weights.readDoubles(panel)
+            var (values, shape) = try weights.readDoubles(panel)
+            if panel == "P_active" {
+                // Row T−1 makes no prediction: drop it rather than draw an empty strip.
+                shape[0] -= 1
+                values.removeLast(shape[1])
+            }
             let matrix = Matrix(rows: shape[0], columns: shape[1], elements: values)
             figure.dataFiles.append((files[index], GnuplotFigure.matrixData(matrix) { i, j in !matrix[i, j].isNaN }))
             body += "  set origin \(Double(index) * 0.25),0.42\n  set size 0.25,0.5\n"

@@ -8,7 +8,7 @@ import PipelineEngine
 /// the theory table. A run that did not converge fails its rows, and the failure is printed on the terminal.
 struct VerifyClosedFormKind: StageKind {
     let name = "verify-closed-form"
-    let version = 1
+    let version = 2
     let summary = "Figure 3: theory rows (C = c·I or c·blockdiag(J), c·p_{t,t+1} = 1, ratio −1/2, loss ≈ 0)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, help: "name of the theory table (FIGURE-theory.md)"),
@@ -50,13 +50,21 @@ struct VerifyClosedFormKind: StageKind {
                 .below("max_t |c·p_{t,t+1} − 1|: the newest token gets weight 1/c", m.superDiagonalDeviation, tolerance),
                 .below("max |p_{t,t'}|, t' ≤ t: every other active positional weight is 0", m.largestInactiveWeight, tolerance),
             ]
+            // The reference script's loss adds p_q²‖C‖_F² per row; evaluated at the same parameters, the difference.
+            let exact = UnitaryPopulationLoss(dimension: d, contextLength: length, variant: .exact).loss(parameters)
+            let reference = UnitaryPopulationLoss(dimension: d, contextLength: length, variant: .reference).loss(parameters)
+            table.rows.append(.report("reference script's loss at the final parameters (adds Σ_t p_q²‖C‖_F²)", reference))
+            table.rows.append(.report("reference − exact loss at the final parameters", reference - exact,
+                                      note: "0 at the minimiser C = c·I, p_{t,t} = 0: both losses share it"))
             if trainingParameters["variant"] == .string("reference") {
                 table.notes.append("Trained on the reference script's loss (it adds p_q²‖C‖_F² per row, counting t' = q twice); the minimiser is the same.")
             }
         } else {
             let m = try RotationTheoryMeasurements(parameters)
             table = TheoryTable(title: "Figure 3 (right) — commuting rotations, d = \(d), H = \(parameters.heads), T = \(length): Chebyshev relation")
-            let rank = m.singularValues.filter { $0 > 1e-6 * (m.singularValues.first ?? 1) }.count
+            // Singular values below structure_tolerance·σ₁ count as zero, like every other structure row: the trailing
+            // ones shrink far more slowly than the loss (σ₆/σ₁ ≈ 2e-6 at loss 1e-10).
+            let rank = m.singularValues.filter { $0 > tolerance * (m.singularValues.first ?? 1) }.count
             table.rows = [
                 .report("loss at initialisation", initialLoss),
                 .below("final population loss ≈ 0", finalLoss, lossTolerance),
@@ -71,9 +79,10 @@ struct VerifyClosedFormKind: StageKind {
                 .below("max_t |p_{t,t}/p_{t,t+1} + 1/2|", m.ratioDeviation, tolerance),
                 .below("max |p_{t,t'}|, t' < t: older tokens get weight 0", m.largestInactiveWeight, tolerance),
             ]
-            table.notes.append("From some random initialisations GD at lr 1e-3 does not converge: it oscillates at loss ≈ 1.6–1.8 with partner entries of the wrong sign (8 of seeds 0–19 here). Such a run fails the rows above; it is not hidden.")
+            table.notes.append("From some random initialisations GD at lr 1e-3 does not converge: it oscillates at loss ≈ 1.6–1.8 with partner entries of the wrong sign (about half of seeds 0–19; seed 1 is one, and a test checks that it fails these rows). Such a run fails the rows above; it is not hidden.")
         }
-        if !hasConverged(finalLoss: finalLoss, tolerance: lossTolerance) {
+        // Converged runs end between 1e-14 and ~1e-5 (slow ones); stuck ones oscillate near 1.6: 1e-3 separates them.
+        if !hasConverged(finalLoss: finalLoss) {
             table.notes.insert("**This run did not converge** (final loss \(TheoryRow.format(finalLoss))): the structure rows describe where GD stopped, not the minimiser.", at: 0)
         }
         try table.write(context, figure: p.string("figure"))

@@ -8,7 +8,7 @@ import PipelineEngine
 /// Its inputs are the plot and verify stages to show, under any slot names; sections follow the slot names' order.
 struct ReportKind: StageKind {
     let name = "report"
-    let version = 1
+    let version = 2
     let summary = "index.html with every figure, theory table and provenance; numbers.tex with every quoted number"
     let parameters: [ParameterSpec] = [
         ParameterSpec("title", .string, help: "title of the page"),
@@ -27,7 +27,7 @@ struct ReportKind: StageKind {
         }
         let page = ReportPage(title: context.parameters.string("title"), sections: sections, reportKey: context.key)
         try Data(page.html.utf8).write(to: URL(fileURLWithPath: context.outputFile("index.html")))
-        try Data(NumbersTeX(sections: sections).text.utf8).write(to: URL(fileURLWithPath: context.outputFile("numbers.tex")))
+        try Data(NumbersTeX(sections: sections, reportKey: context.key).text.utf8).write(to: URL(fileURLWithPath: context.outputFile("numbers.tex")))
     }
 }
 

@@ -32,6 +32,8 @@ struct TheoryRow {
         if value.isInfinite { return value > 0 ? "∞" : "−∞" }
         if value == 0 { return "0" }
         let magnitude = abs(value)
+        // Counts and steps (integers below 10^15) print whole: 10000, not 1e+04.
+        if value == value.rounded() && magnitude < 1e15 && magnitude >= 1 { return String(format: "%.0f", value) }
         if magnitude >= 1e-3 && magnitude < 1e5 { return String(format: "%.4g", value) }
         return String(format: "%.3e", value)
     }
@@ -78,7 +80,7 @@ struct TheoryTable {
         try Data(markdown.utf8).write(to: URL(fileURLWithPath: context.outputFile(name + ".md")))
         let json: [String: Any] = [
             "title": title,
-            "rows": rows.map { ["claim": $0.claim, "measured": $0.measured.isFinite ? $0.measured as Any : String(describing: $0.measured),
+            "rows": rows.map { ["claim": $0.claim, "measured": $0.measured.isFinite ? $0.measured as Any : TheoryRow.format($0.measured),
                                 "tolerance": $0.tolerance, "passed": $0.passed, "note": $0.note] },
             "notes": notes,
         ]

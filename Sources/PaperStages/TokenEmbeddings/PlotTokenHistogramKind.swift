@@ -6,7 +6,7 @@ import PipelineEngine
 /// sequences and shuffled tokens overlaid on common bins, with the fraction of exact regenerations in the key.
 struct PlotTokenHistogramKind: StageKind {
     let name = "plot-token-histogram"
-    let version = 1
+    let version = 2
     let summary = "Figure 4: histogram of log10 regeneration MSE, real vs shuffled token sequences (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, default: .string("fig4"), help: "base name of the figure files"),

@@ -12,7 +12,11 @@ public protocol StageExecutor: Sendable {
 /// scheduler down and a killed one leaves only its work directory behind.
 public struct LocalProcessExecutor: StageExecutor {
     public let executable: String
-    /// OpenBLAS threads per stage process (so parallel stages do not oversubscribe the cores).
+    /// OpenBLAS threads per stage process, set whatever the caller's environment says.
+    ///
+    /// A note on why it is fixed: OpenBLAS splits sums differently for different thread counts, so the same key would
+    /// give different bytes on machines with other core counts; `icar run` pins it to 1 and gets its parallelism
+    /// from `--jobs` and the models' own worker threads, whose results do not depend on their number.
     public let blasThreads: Int
 
     public init(executable: String, blasThreads: Int) {
@@ -40,7 +44,7 @@ public struct LocalProcessExecutor: StageExecutor {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["exec-stage", "--job", jobFile]
         var environment = ProcessInfo.processInfo.environment
-        if environment["OPENBLAS_NUM_THREADS"] == nil { environment["OPENBLAS_NUM_THREADS"] = String(blasThreads) }
+        environment["OPENBLAS_NUM_THREADS"] = String(blasThreads)
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe

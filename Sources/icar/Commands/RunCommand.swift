@@ -68,8 +68,7 @@ struct RunCommand: ParsableCommand {
             let lock = try StoreLock(path: store.lockPath, wait: wait, command: "icar run")
             defer { withExtendedLifetime(lock) {} }
             store.removeAbandonedWork()
-            let executor = LocalProcessExecutor(executable: currentExecutable(),
-                                                blasThreads: max(1, cores / runOptions.jobs))
+            let executor = LocalProcessExecutor(executable: currentExecutable(), blasThreads: 1)
             let display = ProgressDisplay()
             let base = pipeline.baseDirectory
             let scheduler = RunScheduler(pipeline: pipeline, store: store, executor: executor, options: runOptions,
