@@ -43,20 +43,7 @@ public enum InContextBaselines {
     /// chosen to minimise the MSE: one η for every position (`perPosition` false) or the best η at each position.
     /// For J = 1 the best η is the closed form Σ ⟨s_{t+1}, w_0⟩ / Σ ||w_0||².
     public static func gradientSteps(_ set: SequenceSet, steps: Int, perPosition: Bool) -> BaselineResult {
-        let statistics = StepStatistics(set, powers: steps)
-        let n = set.shape.positions
-        let total = statistics.pooled
-        if !perPosition {
-            let eta = statistics.bestStepSize(total, steps: steps)
-            return BaselineResult(meanSquaredError: total.loss(eta, steps: steps) / denominator(set), stepSizes: [eta])
-        }
-        var sum = 0.0, etas: [Double] = []
-        for t in 0..<n {
-            let eta = statistics.bestStepSize(statistics.positions[t], steps: steps)
-            etas.append(eta)
-            sum += statistics.positions[t].loss(eta, steps: steps)
-        }
-        return BaselineResult(meanSquaredError: sum / denominator(set), stepSizes: etas)
+        gradientSteps(set, fittedOn: set, steps: steps, perPosition: perPosition)
     }
 
     /// J steps of gradient descent G ← G + η_j (C_t − G P_t) from G = 0, each step with its own step size η_j,
@@ -69,21 +56,7 @@ public enum InContextBaselines {
     /// Σ_l M_{j−1,l−1} α_l = b_{j−1}, and the step sizes are the roots of x^J − Σ_j α_j x^{J−j}. When those roots
     /// are complex no real step sizes realise the optimum; `stepSizes` is then empty and the MSE is a lower bound.
     public static func gradientStepsWithOwnStepSizes(_ set: SequenceSet, steps: Int) throws -> BaselineResult {
-        let sums = StepStatistics(set, powers: steps).pooled
-        var normal = Matrix(rows: steps, columns: steps)
-        for j in 0..<steps { for l in 0..<steps { normal[j, l] = sums.grams[j * steps + l] } }
-        let alpha = try LinearAlgebra.leastSquares(normal, Matrix(rows: steps, columns: 1, elements: sums.projections))
-            .elements
-        // Σ ||s − Σ_j α_j w_{j−1}||² = c − 2 Σ_j α_j b_{j−1} + Σ_{j,l} α_j α_l M_{j−1,l−1}
-        var loss = sums.targets
-        for j in 0..<steps {
-            loss -= 2 * alpha[j] * sums.projections[j]
-            for l in 0..<steps { loss += alpha[j] * alpha[l] * sums.grams[j * steps + l] }
-        }
-        let roots = PolynomialRoots.monic(coefficients: alpha.map { -$0 })
-        let real = roots.allSatisfy { abs($0.imaginary) <= 1e-9 * max(abs($0.real), 1e-300) }
-        return BaselineResult(meanSquaredError: loss / denominator(set),
-                              stepSizes: real ? roots.map(\.real).sorted(by: >) : [])
+        try gradientStepsWithOwnStepSizes(set, fittedOn: set, steps: steps)
     }
 
     /// One step with normalised direction, c · w_0(t) / ||w_0(t)||, with the best shared c (what LayerNorm allows);
