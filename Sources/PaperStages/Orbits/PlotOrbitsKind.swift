@@ -5,7 +5,7 @@ import PipelineEngine
 /// unit sphere — drawn with gnuplot's splot.
 struct PlotOrbitsKind: StageKind {
     let name = "plot-orbits"
-    let version = 1
+    let version = 2
     let summary = "Figure 1: orbits of a few SO(3) rotations on the sphere (gnuplot splot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, default: .string("fig1"), help: "base name of the figure files"),
@@ -36,12 +36,13 @@ struct PlotOrbitsKind: StageKind {
         figure.dataFiles = [(figureName + "-orbits.dat", data)]
         figure.body = """
           set title "Figure 1: orbits s_{t+1} = W s_t of \(shape[0]) rotations W ∈ SO(3), \(shape[1]) tokens each"
-          set view 62, 32, 1, 1
+          set view 62, 32, 1.35, 1
           set view equal xyz
           set xyplane at -1
           unset key
           set xrange [-1:1]; set yrange [-1:1]; set zrange [-1:1]
-          set xtics 0.5; set ytics 0.5; set ztics 0.5
+          # An illustration: the unit sphere is the only scale needed, so no axes or tick labels.
+          unset xtics; unset ytics; unset ztics; unset border
           set parametric
           set isosamples 24, 12
           set urange [0:2*pi]; set vrange [-pi/2:pi/2]
