@@ -101,4 +101,15 @@ import Testing
         let audit = try bed.icar("audit")
         #expect(audit.status == 0, "\(audit.output)\(audit.error)")
     }
+
+    @Test func longerStagesStartFirst() throws {
+        let bed = try Testbed("""
+        {"stages": {"short": {"kind": "test-echo", "params": {"text": "s", "sleep_seconds": 0.1}},
+                    "long": {"kind": "test-echo", "params": {"text": "l", "sleep_seconds": 0.6}}}}
+        """)
+        let run = try bed.icar("run", "--jobs", "1")
+        #expect(run.status == 0, "\(run.error)")
+        let started = run.error.split(separator: "\n").filter { $0.hasPrefix("▶") }.map(String.init)
+        #expect(started == ["▶ long: running", "▶ short: running"], "\(started)")
+    }
 }

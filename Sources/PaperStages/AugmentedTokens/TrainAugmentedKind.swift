@@ -18,6 +18,11 @@ struct TrainAugmentedKind: StageKind {
     ]
     let inputs = [InputSlot("sequences", help: "a generate-sequences stage (haar) with train and test splits")]
 
+    /// About 0.4 s per layer and epoch at paper size (make bench).
+    func estimatedSeconds(_ parameters: StageParameters) -> Double {
+        0.4 * Double(parameters.integer("layers") * parameters.integer("epochs"))
+    }
+
     func run(_ context: StageContext) throws {
         let p = context.parameters
         let source = try context.openHDF5("sequences", "sequences.h5")

@@ -19,6 +19,11 @@ struct TrainMultiHeadKind: StageKind {
     ]
     let inputs = [InputSlot("sequences", help: "a generate-sequences stage (haar) with train and test splits")]
 
+    /// About 1 s per epoch at paper size with 64 heads (make bench).
+    func estimatedSeconds(_ parameters: StageParameters) -> Double {
+        Double(parameters.integer("epochs")) * Double(parameters.integer("heads")) / 64
+    }
+
     func run(_ context: StageContext) throws {
         let p = context.parameters
         let source = try context.openHDF5("sequences", "sequences.h5")

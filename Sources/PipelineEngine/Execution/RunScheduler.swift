@@ -71,6 +71,13 @@ public final class RunScheduler: @unchecked Sendable {
         var contentHashes: [String: String] = [:]
         var stageKeys: [String: String] = [:]
         var pending = order
+        // Each stage's estimated time plus that of the longest chain of stages waiting on it.
+        var estimates: [String: Double] = [:]
+        for name in order.reversed() {
+            let stage = pipeline.stage(name)!
+            let downstream = order.filter { pipeline.stage($0)!.inputs.values.contains(name) }.compactMap { estimates[$0] }.max() ?? 0
+            estimates[name] = stage.kind.estimatedSeconds(stage.parameters) + downstream
+        }
         var running = 0
         var stopLaunching = false
         var commit: String?
@@ -120,7 +127,8 @@ public final class RunScheduler: @unchecked Sendable {
             }
             pending.removeAll { summary.skipped.contains($0) }
 
-            // Start whatever is ready.
+            // Start whatever is ready, longest first, so the longest chain of work starts as early as possible.
+            pending.sort { estimates[$0]! > estimates[$1]! || (estimates[$0]! == estimates[$1]! && order.firstIndex(of: $0)! < order.firstIndex(of: $1)!) }
             var progressed = true
             while progressed {
                 progressed = false

@@ -15,11 +15,15 @@ public protocol StageKind: Sendable {
     func publishedFiles(_ parameters: StageParameters) -> [String]
     /// Computes the stage: read inputs through the context, write every output into `context.outputDirectory`.
     func run(_ context: StageContext) throws
+    /// A rough run time in seconds on a 2-core machine, used only to start long stages first (it is not part of the
+    /// key); 0 when unknown or negligible.
+    func estimatedSeconds(_ parameters: StageParameters) -> Double
 }
 
 public extension StageKind {
     var inputs: [InputSlot] { [] }
     func publishedFiles(_ parameters: StageParameters) -> [String] { [] }
+    func estimatedSeconds(_ parameters: StageParameters) -> Double { 0 }
 }
 
 /// The stage kinds a pipeline may use, by name.

@@ -25,6 +25,8 @@ public struct EchoStageKind: StageKind {
         return file.isEmpty ? [] : [file]
     }
 
+    public func estimatedSeconds(_ parameters: StageParameters) -> Double { parameters.number("sleep_seconds") }
+
     public func run(_ context: StageContext) throws {
         var text = context.parameters.string("text")
         for slot in ["a", "b"] where context.hasInput(slot) {
