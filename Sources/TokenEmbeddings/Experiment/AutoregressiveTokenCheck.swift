@@ -13,6 +13,8 @@ public struct AutoregressiveTokenCheck: Sendable {
         /// Fraction of sequences whose repeated tokens are always followed by the same token (see
         /// `TokenSequenceBatch.admitsExactLinearFit`): the fraction exact should equal it.
         public let fractionAdmittingExactFit: Double
+        /// Sequences whose exactness (MSE ≤ threshold) differs from that prediction, one by one.
+        public let exactnessDisagreements: Int
 
         init(errors: [Double], batch: TokenSequenceBatch, threshold: Double) {
             self.errors = errors
@@ -23,6 +25,8 @@ public struct AutoregressiveTokenCheck: Sendable {
             medianAboveThreshold = above.isEmpty ? nil : Self.median(above)
             fractionAdmittingExactFit = Double((0..<batch.count).filter { batch.admitsExactLinearFit(at: $0) }.count)
                 / count
+            exactnessDisagreements = (0..<batch.count).filter { (errors[$0] <= threshold) != batch.admitsExactLinearFit(at: $0) }
+                .count
         }
 
         static func median(_ values: [Double]) -> Double {
