@@ -64,6 +64,22 @@ public struct StagePlanner {
         return result
     }
 
+    /// Keys of every entry the pipeline still reaches, mapped to a stage that uses it: the current key of each stage
+    /// under each profile (`profiles`: the pipeline loaded once per profile; empty = `pipeline` alone), and the last
+    /// recorded result of each stage, which a stale upstream may make current again. What `icar gc` keeps.
+    public static func reachableKeys(pipeline: Pipeline, profiles: [Pipeline], store: Store) -> [String: String] {
+        var keys: [String: String] = [:]
+        for variant in profiles.isEmpty ? [pipeline] : profiles {
+            for status in StagePlanner(pipeline: variant, store: store).statuses() {
+                if let key = status.key, keys[key] == nil { keys[key] = status.stage }
+            }
+        }
+        for stage in pipeline.stages {
+            if let record = store.record(for: stage.name), keys[record.key] == nil { keys[record.key] = stage.name }
+        }
+        return keys
+    }
+
     /// Why the current ingredients have no entry, compared with the last successful run of the stage.
     static func explainMiss(current: KeyIngredients, record: StageRecord?, store: Store) -> [String] {
         guard let record else { return ["never run"] }

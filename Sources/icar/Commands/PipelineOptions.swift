@@ -55,20 +55,9 @@ func gitCommit(in directory: String) -> String {
     return dirty ? head + "-dirty" : head
 }
 
-/// Keys of every entry the pipeline still reaches: the current key of each stage under each of its profiles, and
-/// the last recorded result of each stage (which a stale upstream may make current again).
+/// Keys of every entry the pipeline still reaches, under any of its profiles (see `StagePlanner.reachableKeys`).
 func reachableKeys(_ options: PipelineOptions, _ pipeline: Pipeline, store: Store) throws -> [String: String] {
-    let variants = pipeline.profiles.isEmpty ? [pipeline] : try pipeline.profiles.map {
-        try PipelineOptions.parse(["--pipeline", options.pipeline, "--profile", $0]).load()
-    }
-    var keys: [String: String] = [:]
-    for variant in variants {
-        for status in StagePlanner(pipeline: variant, store: store).statuses() {
-            if let key = status.key, keys[key] == nil { keys[key] = status.stage }
-        }
-    }
-    for stage in pipeline.stages {
-        if let record = store.record(for: stage.name), keys[record.key] == nil { keys[record.key] = stage.name }
-    }
-    return keys
+    let loader = PipelineLoader(registry: PaperStages.registry())
+    let variants = try pipeline.profiles.map { try loader.load(path: options.pipeline, profile: $0) }
+    return StagePlanner.reachableKeys(pipeline: pipeline, profiles: variants, store: store)
 }
