@@ -2,9 +2,14 @@
 import PackageDescription
 
 // Native libraries come from Debian packages (scripts/bootstrap installs them) and are found with pkg-config.
+// Supported platform: Linux (Debian 12, x86-64) with Swift 6; macOS is not supported (no libhdf5/OpenBLAS wiring).
+//
+// Layout: the engine (PipelineEngine) knows no paper; Sources/Shared holds what every paper uses (numerics, HDF5,
+// figures, theory tables, report); each paper is one folder under Sources/Papers with its models and its stage kinds;
+// AllPapers lists the papers whose kinds the CLI registers.
+let inContext = "Sources/Papers/InContextAutoregression"
 let package = Package(
     name: "icar",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "icar", targets: ["icar"]),
         .executable(name: "icar-bench", targets: ["icar-bench"]),
@@ -24,27 +29,32 @@ let package = Package(
         .target(name: "ProcessShim"),
 
         // Numerical kernels and file formats, shared by every stage.
-        .target(name: "Numerics", dependencies: ["CLinearAlgebra"]),
-        .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"]),
+        .target(name: "Numerics", dependencies: ["CLinearAlgebra"], path: "Sources/Shared/Numerics"),
+        .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"], path: "Sources/Shared/HDF5"),
 
-        // The paper's models: losses, forward and backward passes, closed forms. No pipeline, no files.
-        .target(name: "ClosedFormModels", dependencies: ["Numerics"]),
-        .target(name: "AugmentedTransformer", dependencies: ["Numerics"]),
-        .target(name: "PositionalModels", dependencies: ["Numerics"]),
-        .target(name: "MultiHeadTransformer", dependencies: ["Numerics"]),
-        .target(name: "TokenEmbeddings", dependencies: ["Numerics"]),
-
-        // The pipeline engine: knows nothing about the paper.
+        // The pipeline engine: knows nothing about any paper.
         .target(name: "PipelineEngine", dependencies: ["COpenSSL"]),
 
-        // The paper's stage kinds.
-        .target(name: "PaperStages", dependencies: [
-            "PipelineEngine", "Numerics", "HDF5",
+        // Stage support shared by every paper: HDF5 outputs, gnuplot figures, theory tables, external programs, the report.
+        .target(name: "StageSupport", dependencies: ["PipelineEngine", "Numerics", "HDF5"], path: "Sources/Shared/StageSupport"),
+
+        // Paper 1, Sander et al. (ICML 2024): models (no pipeline, no files), then its stage kinds.
+        .target(name: "ClosedFormModels", dependencies: ["Numerics"], path: "\(inContext)/ClosedFormModels"),
+        .target(name: "AugmentedTransformer", dependencies: ["Numerics"], path: "\(inContext)/AugmentedTransformer"),
+        .target(name: "PositionalModels", dependencies: ["Numerics"], path: "\(inContext)/PositionalModels"),
+        .target(name: "MultiHeadTransformer", dependencies: ["Numerics"], path: "\(inContext)/MultiHeadTransformer"),
+        .target(name: "TokenEmbeddings", dependencies: ["Numerics"], path: "\(inContext)/TokenEmbeddings"),
+        .target(name: "InContextStages", dependencies: [
+            "PipelineEngine", "StageSupport", "Numerics", "HDF5",
             "ClosedFormModels", "AugmentedTransformer", "PositionalModels", "MultiHeadTransformer", "TokenEmbeddings",
-        ]),
+        ], path: "\(inContext)/Stages"),
+
+        // Every paper's kinds, for the CLI.
+        .target(name: "AllPapers", dependencies: ["PipelineEngine", "StageSupport", "InContextStages"],
+                path: "Sources/Papers/AllPapers"),
 
         .executableTarget(name: "icar", dependencies: [
-            "PipelineEngine", "PaperStages", "ProcessShim",
+            "PipelineEngine", "AllPapers", "ProcessShim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,7 +64,9 @@ let package = Package(
 
         .testTarget(name: "EngineTests", dependencies: ["PipelineEngine"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "HDF5"]),
-        .testTarget(name: "StageTests", dependencies: ["PaperStages", "PipelineEngine", "Numerics", "HDF5"]),
+        .testTarget(name: "StageTests", dependencies: [
+            "AllPapers", "InContextStages", "StageSupport", "PipelineEngine", "Numerics", "HDF5",
+        ]),
         .testTarget(name: "ClosedFormModelsTests", dependencies: ["ClosedFormModels", "Numerics"]),
         .testTarget(name: "AugmentedTransformerTests", dependencies: ["AugmentedTransformer", "Numerics"]),
         .testTarget(name: "PositionalModelsTests", dependencies: ["PositionalModels", "Numerics"]),

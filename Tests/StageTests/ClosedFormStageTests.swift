@@ -1,7 +1,8 @@
 import Foundation
 import HDF5
 import Testing
-@testable import PaperStages
+@testable import InContextStages
+@testable import StageSupport
 
 @Suite struct ClosedFormStageTests {
     func trainVerify(iterations: Int, harness: StageHarness) throws -> (theory: String, trained: String, weights: String) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PaperStages
+@testable import InContextStages
+@testable import StageSupport
 @testable import PipelineEngine
 
 /// Local package archives for `fetch-python-package` with `find_links`: pip reads them with `--no-index`, so the

@@ -2,7 +2,8 @@ import Foundation
 import HDF5
 import Numerics
 import Testing
-@testable import PaperStages
+@testable import InContextStages
+@testable import StageSupport
 
 @Suite struct GenerateSequencesTests {
     @Test(arguments: ["haar", "rotations", "so3"])

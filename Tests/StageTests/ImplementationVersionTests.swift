@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PaperStages
+import AllPapers
 @testable import PipelineEngine
 
 /// Guards the cache against code changes: each stage kind's sources are hashed and compared with the hash recorded
@@ -44,7 +44,7 @@ import PaperStages
     @Test func everyKindsSourceHashMatchesItsRecordedVersion() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.recordPath))
         var recorded = try JSONDecoder().decode([String: Recorded].self, from: data)
-        let registry = PaperStages.registry()
+        let registry = AllPapers.registry()
         let recording = ProcessInfo.processInfo.environment["ICAR_RECORD_VERSIONS"] == "1"
         var problems: [String] = []
         for name in registry.sortedNames where !name.hasPrefix("test-") {

@@ -1,6 +1,7 @@
 import Foundation
 import HDF5
-@testable import PaperStages
+@testable import InContextStages
+@testable import StageSupport
 @testable import PipelineEngine
 
 /// Runs a stage kind in this process, in a fresh temporary directory, as the stage process would.

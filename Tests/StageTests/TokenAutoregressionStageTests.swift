@@ -2,7 +2,8 @@ import Foundation
 import HDF5
 import Numerics
 import Testing
-@testable import PaperStages
+@testable import InContextStages
+@testable import StageSupport
 
 /// A tiny model and texts laid out like the outputs of the two fetch stages of Figure 4.
 struct TinyTokenModel {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PaperStages
+import AllPapers
 import PipelineEngine
 import ProcessShim
 
@@ -22,7 +22,7 @@ struct ExecStageCommand: ParsableCommand {
         let emit: (String) -> Void = { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         do {
             let stageJob = try StageJob.read(from: job)
-            _ = try StageProcessRunner.execute(stageJob, registry: PaperStages.registry(), emit: emit)
+            _ = try StageProcessRunner.execute(stageJob, registry: AllPapers.registry(), emit: emit)
         } catch let error as PipelineError {
             emit(LocalProcessExecutor.errorPrefix + error.message)
             throw ExitCode(1)

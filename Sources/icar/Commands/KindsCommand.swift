@@ -1,5 +1,5 @@
 import ArgumentParser
-import PaperStages
+import AllPapers
 import PipelineEngine
 
 struct KindsCommand: ParsableCommand {
@@ -18,7 +18,7 @@ struct KindsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let registry = PaperStages.registry()
+            let registry = AllPapers.registry()
             guard let kind else {
                 for name in registry.sortedNames {
                     let kind = registry[name]!

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PaperStages
+import AllPapers
 import PipelineEngine
 
 /// Options every command that reads pipeline.json shares.
@@ -12,7 +12,7 @@ struct PipelineOptions: ParsableArguments {
     var profile: String?
 
     func load() throws -> Pipeline {
-        try PipelineLoader(registry: PaperStages.registry()).load(path: pipeline, profile: profile)
+        try PipelineLoader(registry: AllPapers.registry()).load(path: pipeline, profile: profile)
     }
 }
 
@@ -57,7 +57,7 @@ func gitCommit(in directory: String) -> String {
 
 /// Keys of every entry the pipeline still reaches, under any of its profiles (see `StagePlanner.reachableKeys`).
 func reachableKeys(_ options: PipelineOptions, _ pipeline: Pipeline, store: Store) throws -> [String: String] {
-    let loader = PipelineLoader(registry: PaperStages.registry())
+    let loader = PipelineLoader(registry: AllPapers.registry())
     let variants = try pipeline.profiles.map { try loader.load(path: options.pipeline, profile: $0) }
     return StagePlanner.reachableKeys(pipeline: pipeline, profiles: variants, store: store)
 }

@@ -1,0 +1,111 @@
+import Foundation
+import Numerics
+import PipelineEngine
+
+/// A figure drawn by the real gnuplot: the script and its data files are written next to the PDF and PNG, so a
+/// reader can restyle the figure (`gnuplot NAME.gp`) without re-running anything.
+public struct GnuplotFigure {
+    public let name: String
+    /// Gnuplot commands drawing the figure, run once for the PDF and once for the PNG.
+    public var body: String
+    public var dataFiles: [(name: String, contents: String)] = []
+    public var pdfSize = "7in,4.5in"
+    public var pngSize = "1750,1125"
+
+    public init(name: String, body: String, dataFiles: [(name: String, contents: String)] = [],
+                pdfSize: String = "7in,4.5in", pngSize: String = "1750,1125") {
+        self.name = name; self.body = body; self.dataFiles = dataFiles; self.pdfSize = pdfSize; self.pngSize = pngSize
+    }
+
+    /// The files `render` writes.
+    public static func files(_ name: String, data: [String]) -> [String] {
+        [name + ".pdf", name + ".png", name + ".gp"] + data
+    }
+
+    /// A perceptually uniform palette (viridis, sampled at 8 points) shared by every heatmap.
+    public static let palette = """
+    set palette defined (0 '#440154', 1 '#46327e', 2 '#365c8d', 3 '#277f8e', 4 '#1fa187', 5 '#4ac16d', 6 '#a0da39', 7 '#fde725')
+    """
+
+    public func render(into directory: String) throws {
+        for file in dataFiles {
+            try Data(file.contents.utf8).write(to: URL(fileURLWithPath: directory + "/" + file.name))
+        }
+        let script = """
+        # \(name): written by icar. Restyle here and run `gnuplot \(name).gp` in this directory.
+        do for [format in "pdf png"] {
+          reset
+          \(Self.palette)
+          if (format eq "pdf") {
+            set terminal pdfcairo enhanced color size \(pdfSize) font "Helvetica,9"
+            set output "\(name).pdf"
+          } else {
+            set terminal pngcairo enhanced color size \(pngSize) font "Helvetica,22" linewidth 2
+            set output "\(name).png"
+          }
+        \(body)
+          unset output
+        }
+        """
+        try Data(script.utf8).write(to: URL(fileURLWithPath: directory + "/\(name).gp"))
+        let output = try ExternalProgram.run(["gnuplot", name + ".gp"], directory: directory)
+        for file in [name + ".pdf", name + ".png"] {
+            guard let size = FileDigest.status(of: directory + "/" + file)?.bytes, size > 0 else {
+                throw PipelineError("gnuplot did not write \(file): \(output.suffix(600))")
+            }
+        }
+        try Self.fixCreationDate(ofPDF: directory + "/\(name).pdf")
+    }
+
+    /// Replaces the PDF's creation date with a fixed one of the same length (so no byte offset moves).
+    ///
+    /// A note on why: cairo stamps the wall-clock time into every PDF (Debian 12's cairo ignores
+    /// SOURCE_DATE_EPOCH), which would make a re-run's figure differ in bytes and re-run everything downstream.
+    public static func fixCreationDate(ofPDF path: String) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let marker = Array("/CreationDate (D:".utf8)
+        guard bytes.count > marker.count + 14 else { return }
+        for start in 0...(bytes.count - marker.count - 14) where bytes[start] == marker[0] {
+            guard Array(bytes[start..<(start + marker.count)]) == marker else { continue }
+            let digits = (start + marker.count)..<(start + marker.count + 14)
+            guard bytes[digits].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { continue }
+            bytes.replaceSubrange(digits, with: Array("19700101000000".utf8))
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// A matrix as gnuplot `matrix` data (one row per line); entries where `keep` is false become NaN (blank).
+    public static func matrixData(_ matrix: Matrix, keep: (Int, Int) -> Bool = { _, _ in true }) -> String {
+        var lines: [String] = []
+        for i in 0..<matrix.rows {
+            lines.append((0..<matrix.columns).map { j in keep(i, j) ? String(matrix[i, j]) : "NaN" }.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Columns of numbers as gnuplot data, one row per line.
+    public static func columnData(_ columns: [[Double]], header: String) -> String {
+        let rows = columns.map(\.count).min() ?? 0
+        var text = "# " + header + "\n"
+        for i in 0..<rows { text += columns.map { String($0[i]) }.joined(separator: " ") + "\n" }
+        return text
+    }
+
+    /// Commands for one heatmap panel of `file` (gnuplot matrix data) with a colour bar.
+    public static func heatmap(_ file: String, title: String, rows: Int, columns: Int, symmetricRange: Bool = false,
+                        extra: String = "") -> String {
+        """
+          set autoscale
+          \(symmetricRange ? "stats '\(file)' matrix using ($3 == $3 ? $3 : 1/0) nooutput; m = (abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)); set cbrange [-m:m]" : "set autoscale cb")
+          set title "\(title)"
+          set xrange [-0.5:\(Double(columns) - 0.5)]
+          set yrange [\(Double(rows) - 0.5):-0.5]
+          set size ratio \(Double(rows) / Double(columns))
+          unset key
+          set tics scale 0
+          \(extra)
+          plot '\(file)' matrix with image pixels
+          unset object; unset arrow; unset label
+        """
+    }
+}

@@ -1,0 +1,8 @@
+import PipelineEngine
+
+/// Stage kinds that belong to no paper.
+public enum StageSupport {
+    public static func register(into registry: inout StageRegistry) {
+        registry.register(ReportKind())
+    }
+}
