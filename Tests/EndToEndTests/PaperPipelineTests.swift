@@ -49,9 +49,10 @@ import Testing
         }
         for table in ["fig3-unitary", "fig3-orthogonal", "fig6"] {
             let theory = bed.read("figures/\(table)-theory.md") ?? ""
-            #expect(theory.contains("rows pass.") && !theory.contains("FAIL"), "\(table): \(theory)")
+            #expect(theory.contains(": all pass") && !theory.contains("FAIL"), "\(table): \(theory)")
         }
         try checkReport(in: bed.directory + "/figures")
+        try checkReportInBrowser(figures: bed.directory + "/figures", repository: Self.repository)
         let second = try bed.icar("run", "--profile", "quick")
         #expect(second.error.contains(" 0 run,"), "\(second.error)")
 

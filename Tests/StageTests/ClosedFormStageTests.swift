@@ -19,7 +19,7 @@ import Testing
     @Test func convergedRunPassesEveryRow() throws {
         let harness = try StageHarness()
         let (theory, _, weights) = try trainVerify(iterations: 100, harness: harness)
-        #expect(theory.contains("All 9 rows pass."), "\(theory)")
+        #expect(allRowsPass(theory, rows: 9), "\(theory)")
         #expect(harness.warnings.isEmpty, "\(harness.warnings)")
         let file = try HDF5File.open(weights + "/weights.h5")
         #expect(abs(abs(try file.doubleAttribute("c")) - 1.2) < 0.05)
@@ -28,7 +28,7 @@ import Testing
     @Test func nonConvergedRunFailsItsRowsAndWarns() throws {
         let harness = try StageHarness()
         let (theory, _, _) = try trainVerify(iterations: 3, harness: harness)
-        #expect(theory.contains("rows FAIL"), "\(theory)")
+        #expect(theory.contains("**FAIL**"), "\(theory)")
         #expect(theory.contains("This run did not converge"), "\(theory)")
         #expect(harness.warnings.contains { $0.contains("FAILED — final population loss") }, "\(harness.warnings)")
     }
@@ -42,7 +42,7 @@ import Testing
         let weights = try harness.run(ExtractClosedFormWeightsKind(), "{}", inputs: ["trained": trained], name: "w")
         let verify = try harness.run(VerifyClosedFormKind(), #"{"figure": "x"}"#, inputs: ["trained": trained, "weights": weights], name: "v")
         let theory = try String(contentsOfFile: verify + "/x-theory.md", encoding: .utf8)
-        #expect(theory.contains("All 9 rows pass."), "\(theory)")
+        #expect(allRowsPass(theory, rows: 9), "\(theory)")
         #expect(theory.contains("reference script's loss"), "\(theory)")
     }
 
@@ -84,10 +84,10 @@ import Testing
         let verify = try harness.run(VerifyClosedFormKind(), #"{"figure": "r"}"#, inputs: ["trained": trained, "weights": weights], name: "v")
         let theory = try String(contentsOfFile: verify + "/r-theory.md", encoding: .utf8)
         if converges {
-            #expect(theory.contains("All 12 rows pass."), "\(theory)")
+            #expect(allRowsPass(theory, rows: 12), "\(theory)")
             #expect(harness.warnings.isEmpty)
         } else {
-            #expect(theory.contains("rows FAIL") && theory.contains("did not converge"), "\(theory)")
+            #expect(theory.contains("**FAIL**") && theory.contains("did not converge"), "\(theory)")
             #expect(harness.warnings.contains { $0.contains("mean ratio") }, "\(harness.warnings)")
         }
     }

@@ -59,3 +59,9 @@ private struct Placeholder: StageKind {
     let parameters: [ParameterSpec] = []
     func run(_ context: StageContext) throws {}
 }
+
+/// Whether a theory table's markdown says every checked row passes and holds `rows` rows in all.
+func allRowsPass(_ markdown: String, rows: Int) -> Bool {
+    let tableRows = markdown.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| claim ") }
+    return markdown.contains(": all pass") && !markdown.contains("FAIL") && tableRows.count == rows
+}

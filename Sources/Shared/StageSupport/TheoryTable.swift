@@ -10,25 +10,36 @@ public struct TheoryRow {
     public let tolerance: String
     public let passed: Bool
     public var note: String = ""
+    /// What the paper (or its reference code) states for this claim, in words ("−1/2 (Prop. 3)", "0 (exact)"); empty
+    /// when the paper gives no number. Shown beside the regenerated value in the report.
+    public var paper: String = ""
 
-    public init(claim: String, measured: Double, tolerance: String, passed: Bool, note: String = "") {
+    /// A row without a pass/fail criterion carries this tolerance; it is counted apart from the checked rows.
+    public static let reportedTolerance = "reported"
+
+    /// Whether the row has a pass/fail criterion (rows that are only reported do not).
+    public var isChecked: Bool { tolerance != Self.reportedTolerance }
+
+    public init(claim: String, measured: Double, tolerance: String, passed: Bool, note: String = "", paper: String = "") {
         self.claim = claim; self.measured = measured; self.tolerance = tolerance; self.passed = passed; self.note = note
+        self.paper = paper
     }
 
-    /// A row that passes when |measured − target| ≤ tolerance.
-    public static func near(_ claim: String, _ measured: Double, target: Double, within tolerance: Double, note: String = "") -> TheoryRow {
+    /// A row that passes when |measured − target| ≤ tolerance; the paper's value is the target unless given.
+    public static func near(_ claim: String, _ measured: Double, target: Double, within tolerance: Double, note: String = "",
+                            paper: String? = nil) -> TheoryRow {
         TheoryRow(claim: claim, measured: measured, tolerance: "\(format(target)) ± \(format(tolerance))",
-                  passed: abs(measured - target) <= tolerance, note: note)
+                  passed: abs(measured - target) <= tolerance, note: note, paper: paper ?? format(target))
     }
 
     /// A row that passes when measured ≤ bound.
-    public static func below(_ claim: String, _ measured: Double, _ bound: Double, note: String = "") -> TheoryRow {
-        TheoryRow(claim: claim, measured: measured, tolerance: "≤ \(format(bound))", passed: measured <= bound, note: note)
+    public static func below(_ claim: String, _ measured: Double, _ bound: Double, note: String = "", paper: String = "") -> TheoryRow {
+        TheoryRow(claim: claim, measured: measured, tolerance: "≤ \(format(bound))", passed: measured <= bound, note: note, paper: paper)
     }
 
     /// A measured quantity reported for the record, with no pass/fail criterion.
-    public static func report(_ claim: String, _ measured: Double, note: String = "") -> TheoryRow {
-        TheoryRow(claim: claim, measured: measured, tolerance: "reported", passed: true, note: note)
+    public static func report(_ claim: String, _ measured: Double, note: String = "", paper: String = "") -> TheoryRow {
+        TheoryRow(claim: claim, measured: measured, tolerance: reportedTolerance, passed: true, note: note, paper: paper)
     }
 
     public static func format(_ value: Double) -> String {
@@ -56,17 +67,26 @@ public struct TheoryTable {
 
     public var failures: [TheoryRow] { rows.filter { !$0.passed } }
 
+    /// "12 checked rows: all pass; 3 reported" — checked and reported rows counted apart.
+    public var summary: String { Self.summary(checked: rows.filter(\.isChecked).count, failed: failures.count,
+                                              reported: rows.filter { !$0.isChecked }.count) }
+
+    public static func summary(checked: Int, failed: Int, reported: Int) -> String {
+        let verdict = checked == 0 ? "no checked rows" : (failed == 0 ? "\(checked) checked \(checked == 1 ? "row" : "rows"): all pass"
+            : "\(checked) checked rows: \(failed) FAIL")
+        return verdict + (reported == 0 ? "" : "; \(reported) reported (no criterion)")
+    }
+
     /// The files a verify stage publishes for `figure`: FIGURE-theory.md and FIGURE-theory.json.
     public static func publishedFiles(figure: String) -> [String] { [figure + "-theory.md", figure + "-theory.json"] }
 
     public var markdown: String {
         var text = "# \(title)\n\n"
-        let failed = failures.count
-        text += failed == 0 ? "All \(rows.count) rows pass.\n\n" : "**\(failed) of \(rows.count) rows FAIL.**\n\n"
-        text += "| claim | measured | tolerance | result | note |\n|---|---|---|---|---|\n"
+        text += summary.replacingOccurrences(of: "FAIL", with: "**FAIL**") + "\n\n"
+        text += "| claim | paper | regenerated | tolerance | result | note |\n|---|---|---|---|---|---|\n"
         for row in rows {
-            let cells = [row.claim, TheoryRow.format(row.measured), row.tolerance,
-                         row.tolerance == "reported" ? "—" : (row.passed ? "pass" : "**FAIL**"), row.note]
+            let cells = [row.claim, row.paper.isEmpty ? "—" : row.paper, TheoryRow.format(row.measured), row.tolerance,
+                         row.isChecked ? (row.passed ? "pass" : "FAIL") : "reported", row.note]
             text += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
         }
         if !notes.isEmpty { text += "\n" + notes.joined(separator: "\n\n") + "\n" }
@@ -81,7 +101,7 @@ public struct TheoryTable {
         try file.write("measured", rows.map(\.measured), shape: [rows.count])
         try file.write("passed", rows.map { Int64($0.passed ? 1 : 0) }, shape: [rows.count])
         try file.setAttribute("title", title)
-        let claims = rows.map { ["claim": $0.claim, "tolerance": $0.tolerance, "note": $0.note] }
+        let claims = rows.map { ["claim": $0.claim, "tolerance": $0.tolerance, "note": $0.note, "paper": $0.paper] }
         let claimsJSON = String(decoding: try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]), as: UTF8.self)
         try file.setAttribute("rows", claimsJSON)
         try file.close()
@@ -89,7 +109,7 @@ public struct TheoryTable {
         let json: [String: Any] = [
             "title": title,
             "rows": rows.map { ["claim": $0.claim, "measured": $0.measured.isFinite ? $0.measured as Any : TheoryRow.format($0.measured),
-                                "tolerance": $0.tolerance, "passed": $0.passed, "note": $0.note] },
+                                "tolerance": $0.tolerance, "passed": $0.passed, "note": $0.note, "paper": $0.paper] },
             "notes": notes,
         ]
         try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])

@@ -2,41 +2,109 @@ import Foundation
 import PipelineEngine
 
 /// The HTML of figures/index.html: self-contained (PNGs as data URIs, styles inline), well-formed XHTML so that an
-/// XML parser can check it, and linking only to the PDFs published beside it.
+/// XML parser can check it, readable from 390 px up, and linking only to the files published beside it.
 struct ReportPage {
     let title: String
+    let profile: String
+    let outlines: [ReportOutline]
     let sections: [ReportSection]
     let reportKey: String
 
+    /// One figure of a paper as shown: the outline's words, the plot stage's images, the verify stage's table.
+    struct FigureBlock {
+        let name: String
+        let outline: ReportOutline.Figure?
+        var plots: [ReportSection] = []
+        var theories: [ReportSection] = []
+        var sections: [ReportSection] { plots + theories }
+    }
+
+    /// The papers in outline order, each with its figures in the paper's order; inputs no outline names come last.
+    var papers: [(outline: ReportOutline?, figures: [FigureBlock])] {
+        var claimed = Set<String>()
+        var result: [(ReportOutline?, [FigureBlock])] = []
+        for outline in outlines {
+            var blocks: [FigureBlock] = []
+            for figure in outline.figures {
+                var block = FigureBlock(name: figure.name, outline: figure)
+                for section in sections {
+                    if section.figures.contains(where: { $0.name == figure.name }) { block.plots.append(section) }
+                    if section.theory?.name == figure.name { block.theories.append(section) }
+                }
+                if !block.sections.isEmpty { blocks.append(block) }
+                claimed.formUnion(block.sections.map(\.manifest.key))
+            }
+            if !blocks.isEmpty { result.append((outline, blocks)) }
+        }
+        let rest = sections.filter { !claimed.contains($0.manifest.key) }
+        if !rest.isEmpty {
+            result.append((nil, rest.map { section in
+                FigureBlock(name: section.manifest.stage, outline: nil, plots: section.figures.isEmpty ? [] : [section],
+                            theories: section.theory == nil ? [] : [section])
+            }))
+        }
+        return result
+    }
+
     var html: String {
-        var body = ""
-        let failures = sections.compactMap(\.theory).flatMap(\.rows).filter { !$0.passed }.count
-        let rows = sections.compactMap(\.theory).flatMap(\.rows).filter { $0.tolerance != "reported" }.count
-        body += "<p class=\"summary\">\(rows - failures) of \(rows) checked claims hold"
-        body += failures == 0 ? ".</p>\n" : "; <strong class=\"fail\">\(failures) fail</strong>.</p>\n"
-        body += "<ul class=\"toc\">\n" + sections.map { "<li><a href=\"#\(anchor($0))\">\(escape($0.manifest.stage))</a></li>" }.joined(separator: "\n") + "\n</ul>\n"
-        for section in sections { body += render(section) }
+        let papers = self.papers
         let commit = sections.first?.manifest.gitCommit ?? "unknown"
+        var entries: [String: Manifest] = [:]
+        for section in sections { for manifest in section.chain { entries[manifest.key] = manifest } }
+        let pipelineSeconds = entries.values.reduce(0) { $0 + $1.wallSeconds }
+        var body = ""
+        if profile != "paper" {
+            body += "<p class=\"banner\" role=\"alert\"><strong>Profile “\(escape(profile))”, not “paper”.</strong> "
+            body += "These results come from smaller settings than the paper's; their numbers are not the paper's. "
+            body += "Run <code>make</code> (profile paper) for the figures of record.</p>\n"
+        }
+        body += "<div class=\"scroll\"><table class=\"overview\">\n<caption>What this page holds</caption>\n"
+        body += "<tr><th scope=\"row\">profile</th><td>\(escape(profile))</td></tr>\n"
+        body += "<tr><th scope=\"row\">commit</th><td><code>\(escape(commit))</code>, icar \(escape(icarVersion))</td></tr>\n"
+        body += "<tr><th scope=\"row\">run time</th><td>\(String(format: "%.0f", pipelineSeconds)) s of stage wall time over \(entries.count) stage results</td></tr>\n"
+        for (outline, figures) in papers {
+            let rows = figures.flatMap(\.theories).compactMap(\.theory).flatMap(\.rows)
+            let checked = rows.filter(\.isChecked)
+            let failed = checked.filter { !$0.passed }.count
+            let verdict = "\(checked.count - failed) of \(checked.count) checked claims hold" + (rows.count > checked.count ? "; \(rows.count - checked.count) reported" : "")
+            let label = outline?.title ?? "other results"
+            body += "<tr><th scope=\"row\"><a href=\"#\(anchor(outline))\">\(escape(label))</a></th><td class=\"\(failed == 0 ? "pass" : "fail")\">\(escape(verdict))</td></tr>\n"
+        }
+        body += "<tr><th scope=\"row\">report key</th><td><code>\(reportKey.prefix(16))</code></td></tr>\n</table></div>\n"
+        for (outline, figures) in papers {
+            body += "<section id=\"\(anchor(outline))\">\n<h2>\(escape(outline?.title ?? "Other results"))</h2>\n"
+            if let outline { body += "<p class=\"citation\">\(escape(outline.citation))</p>\n" }
+            body += "<ul class=\"toc\">\n" + figures.map { "<li><a href=\"#figure-\(escape($0.name))\">\(escape($0.outline?.title ?? $0.name))</a></li>" }.joined(separator: "\n") + "\n</ul>\n"
+            for figure in figures { body += render(figure) }
+            body += "</section>\n"
+        }
         return """
         <!DOCTYPE html>
         <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
         <head>
         <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>\(escape(title))</title>
         <style>
-        body { font-family: Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; line-height: 1.4; }
-        h1 { font-size: 1.6em; } h2 { border-top: 1px solid #ccc; padding-top: 1em; }
-        img { max-width: 100%; border: 1px solid #eee; }
+        body { font-family: Helvetica, Arial, sans-serif; max-width: 1100px; margin: 0 auto; padding: 1em 1rem 3em; color: #222; line-height: 1.45; }
+        h1 { font-size: 1.6em; } h2 { border-top: 2px solid #bbb; padding-top: 1em; margin-top: 2em; } h3 { margin-top: 2em; }
+        img { max-width: 100%; height: auto; border: 1px solid #eee; }
+        figure { margin: 0.5em 0; } figcaption { font-size: 0.95em; margin-top: 0.3em; }
+        .scroll { overflow-x: auto; max-width: 100%; }
         table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; }
-        td, th { border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
-        .pass { color: #1a7f37; } .fail { color: #c62828; font-weight: bold; } .reported { color: #777; }
-        code { font-size: 0.85em; word-break: break-all; } .provenance td:first-child { white-space: nowrap; }
+        caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
+        td, th { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; }
+        th[scope="row"] { font-weight: normal; background: #f6f6f6; }
+        .pass { color: #1a7f37; } .fail { color: #b71c1c; font-weight: bold; } .reported { color: #555; }
+        .banner { background: #fff4d6; border: 1px solid #c98f00; padding: 0.6em 0.8em; }
+        .citation { color: #444; font-style: italic; }
+        code { font-size: 0.85em; overflow-wrap: anywhere; }
+        details { margin: 0.5em 0 1.5em; } summary { cursor: pointer; color: #1a4f9c; }
         </style>
         </head>
         <body>
         <h1>\(escape(title))</h1>
-        <p>Generated by icar \(escape(icarVersion)) from commit <code>\(escape(commit))</code>; report key <code>\(reportKey.prefix(16))</code>.
-        Every figure below is a stored stage result; its provenance says which parameters, inputs and code produced it.</p>
+        <p>Generated by icar from stored stage results. Each figure's provenance (folded under it) names the parameters, inputs and code of its whole upstream chain.</p>
         \(body)
         </body>
         </html>
@@ -44,42 +112,60 @@ struct ReportPage {
         """
     }
 
-    private func anchor(_ section: ReportSection) -> String { "stage-" + section.manifest.stage }
+    private func anchor(_ outline: ReportOutline?) -> String { "paper-" + (outline?.id ?? "other") }
 
-    private func render(_ section: ReportSection) -> String {
-        let manifest = section.manifest
-        var html = "<h2 id=\"\(anchor(section))\">\(escape(manifest.stage))</h2>\n"
-        for figure in section.figures {
-            html += "<p><img alt=\"\(escape(figure.name))\" src=\"data:image/png;base64,\(figure.png.base64EncodedString())\" /></p>\n"
-            html += "<p><a href=\"\(escape(figure.name)).pdf\">\(escape(figure.name)).pdf</a> · gnuplot script <a href=\"\(escape(figure.name)).gp\">\(escape(figure.name)).gp</a></p>\n"
+    private func render(_ figure: FigureBlock) -> String {
+        var html = "<h3 id=\"figure-\(escape(figure.name))\">\(escape(figure.outline?.title ?? figure.name))</h3>\n"
+        for section in figure.plots {
+            for image in section.figures {
+                html += "<figure>\n<img alt=\"\(escape(figure.outline?.alt ?? "figure " + image.name))\" src=\"data:image/png;base64,\(image.png.base64EncodedString())\" />\n"
+                if let caption = figure.outline?.caption { html += "<figcaption>\(escape(caption))</figcaption>\n" }
+                html += "</figure>\n"
+                html += "<p>Files: <a href=\"\(escape(image.name)).pdf\">\(escape(image.name)).pdf</a> · <a href=\"\(escape(image.name)).png\">\(escape(image.name)).png</a> · gnuplot script <a href=\"\(escape(image.name)).gp\">\(escape(image.name)).gp</a></p>\n"
+            }
         }
-        if let theory = section.theory {
-            html += "<h3>\(escape(theory.title))</h3>\n<table>\n<tr><th>claim</th><th>measured</th><th>tolerance</th><th>result</th><th>note</th></tr>\n"
+        for section in figure.theories {
+            guard let theory = section.theory else { continue }
+            let checked = theory.rows.filter(\.isChecked)
+            let summary = TheoryTable.summary(checked: checked.count, failed: checked.filter { !$0.passed }.count,
+                                              reported: theory.rows.count - checked.count)
+            html += "<div class=\"scroll\"><table class=\"theory\">\n<caption>\(escape(theory.title)) — \(escape(summary))</caption>\n"
+            html += "<tr><th scope=\"col\">claim</th><th scope=\"col\">paper</th><th scope=\"col\">regenerated</th><th scope=\"col\">tolerance</th><th scope=\"col\">result</th><th scope=\"col\">note</th></tr>\n"
             for row in theory.rows {
                 let measured: String
                 switch row.measured {
                 case let .number(value): measured = TheoryRow.format(value)
                 case let .text(text): measured = text
                 }
-                let result = row.tolerance == "reported" ? "<td class=\"reported\">reported</td>"
+                let result = !row.isChecked ? "<td class=\"reported\">reported</td>"
                     : (row.passed ? "<td class=\"pass\">pass</td>" : "<td class=\"fail\">FAIL</td>")
-                html += "<tr><td>\(escape(row.claim))</td><td>\(escape(measured))</td><td>\(escape(row.tolerance))</td>\(result)<td>\(escape(row.note))</td></tr>\n"
+                let paper = row.paper.flatMap { $0.isEmpty ? nil : $0 } ?? "—"
+                html += "<tr><th scope=\"row\">\(escape(row.claim))</th><td>\(escape(paper))</td><td>\(escape(measured))</td><td>\(escape(row.tolerance))</td>\(result)<td>\(escape(row.note))</td></tr>\n"
             }
-            html += "</table>\n"
+            html += "</table></div>\n"
             for note in theory.notes { html += "<p>\(escape(note))</p>\n" }
         }
-        html += "<table class=\"provenance\">\n"
-        let cells: [(String, String)] = [
-            ("stage", "\(manifest.stage) — \(manifest.kind) v\(manifest.version)"),
-            ("key", manifest.key),
-            ("parameters", manifest.parameters),
-        ] + manifest.inputs.sorted { $0.key < $1.key }.map { ("input \($0.key)", "\($0.value.stage): key \($0.value.key.prefix(16)), content \($0.value.contentHash.prefix(16))") } + [
-            ("outputs", manifest.outputs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.sha256.prefix(12))" }.joined(separator: ", ")),
-            ("code", "icar \(manifest.icarVersion), commit \(manifest.gitCommit)"),
-            ("run", String(format: "%@ on %@, %.2f s wall, %.2f s CPU", manifest.finishedAt, manifest.host, manifest.wallSeconds, manifest.cpuSeconds)),
-        ]
-        for (label, value) in cells { html += "<tr><td>\(escape(label))</td><td><code>\(escape(value))</code></td></tr>\n" }
-        return html + "</table>\n"
+        for section in figure.sections { html += provenance(section) }
+        return html
+    }
+
+    /// The stage and everything upstream of it, folded: what a referee needs to rerun it.
+    private func provenance(_ section: ReportSection) -> String {
+        var html = "<details>\n<summary>Provenance of \(escape(section.manifest.stage)) (\(section.chain.count) stage\(section.chain.count == 1 ? "" : "s") upstream and itself)</summary>\n"
+        for manifest in section.chain {
+            html += "<div class=\"scroll\"><table class=\"provenance\">\n<caption>\(escape(manifest.stage)) — \(escape(manifest.kind)) v\(manifest.version)</caption>\n"
+            let cells: [(String, String)] = [
+                ("key", manifest.key),
+                ("parameters", manifest.parameters),
+            ] + manifest.inputs.sorted { $0.key < $1.key }.map { ("input \($0.key)", "\($0.value.stage): key \($0.value.key.prefix(16)), content \($0.value.contentHash.prefix(16))") } + [
+                ("outputs", manifest.outputs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.sha256.prefix(12))" }.joined(separator: ", ")),
+                ("code", "icar \(manifest.icarVersion), commit \(manifest.gitCommit)"),
+                ("run", String(format: "%@ on %@, %.2f s wall, %.2f s CPU", manifest.finishedAt, manifest.host, manifest.wallSeconds, manifest.cpuSeconds)),
+            ]
+            for (label, value) in cells { html += "<tr><th scope=\"row\">\(escape(label))</th><td><code>\(escape(value))</code></td></tr>\n" }
+            html += "</table></div>\n"
+        }
+        return html + "</details>\n"
     }
 }
 
