@@ -100,8 +100,9 @@ import Testing
         s = f['train/sequences'][...]; W = f['train/matrices'][...]
         assert s.shape == (3, 5, 5), s.shape
         assert np.allclose(np.einsum('nij,nj->ni', W, s[:, 0]), s[:, 1])
-        text = lambda v: v.decode() if isinstance(v, bytes) else str(v)
-        print(text(f.attrs['family']), text(f.attrs['icar_key']))
+        # Strings are UTF-8 variable-length: h5py gives str, not bytes.
+        assert isinstance(f.attrs['family'], str), type(f.attrs['family'])
+        print(f.attrs['family'], f.attrs['icar_key'])
         """
         let python = try runProgram(["python3", "-c", script])
         #expect(python.status == 0, "\(python.output)")

@@ -105,20 +105,24 @@ public final class HDF5File {
 
     // MARK: Attributes (on the root group with object "/", or on a dataset by its name)
 
+    /// A variable-length UTF-8 string, which h5py reads as `str` (a fixed-length one comes back as `bytes`).
     public func setAttribute(_ name: String, _ value: String, on object: String = "/") throws {
         let type = H5Tcopy(icar_h5t_c_s1())
         defer { H5Tclose(type) }
-        let bytes = Array(value.utf8)
-        H5Tset_size(type, max(1, bytes.count))
+        H5Tset_size(type, Self.variableLength)
         H5Tset_cset(type, H5T_CSET_UTF8)
         let space = H5Screate(H5S_SCALAR)
         defer { H5Sclose(space) }
         try withAttribute(name, on: object, type: type, space: space) { attribute in
-            var padded = bytes
-            if padded.isEmpty { padded = [0] }
-            return H5Awrite(attribute, type, padded)
+            value.withCString { characters in
+                var pointer: UnsafePointer<CChar>? = characters
+                return H5Awrite(attribute, type, &pointer)
+            }
         }
     }
+
+    /// H5T_VARIABLE, `(size_t)-1`, a macro Swift does not import.
+    private static let variableLength = Int(bitPattern: UInt(bitPattern: -1))
 
     public func setAttribute(_ name: String, _ value: Double, on object: String = "/") throws {
         let space = H5Screate(H5S_SCALAR)
@@ -191,11 +195,21 @@ public final class HDF5File {
         defer { H5Aclose(attribute) }
         let stored = H5Aget_type(attribute)
         defer { H5Tclose(stored) }
-        let size = H5Tget_size(stored)
         let memory = H5Tcopy(icar_h5t_c_s1())
         defer { H5Tclose(memory) }
-        H5Tset_size(memory, size)
         H5Tset_cset(memory, H5T_CSET_UTF8)
+        if H5Tis_variable_str(stored) > 0 {
+            H5Tset_size(memory, Self.variableLength)
+            var pointer: UnsafeMutablePointer<CChar>? = nil
+            guard H5Aread(attribute, memory, &pointer) >= 0, let pointer else {
+                throw HDF5Error.cannotRead(path: path, name: "\(object)@\(name)")
+            }
+            defer { H5free_memory(pointer) }
+            return String(cString: pointer)
+        }
+        // Fixed-length strings: files written before icar stored variable-length ones.
+        let size = H5Tget_size(stored)
+        H5Tset_size(memory, size)
         var buffer = [UInt8](repeating: 0, count: size + 1)
         guard H5Aread(attribute, memory, &buffer) >= 0 else {
             throw HDF5Error.cannotRead(path: path, name: "\(object)@\(name)")

@@ -8,7 +8,7 @@ import StageSupport
 /// Adam on Haar sequences in Float32; train and test loss recorded every epoch.
 struct TrainAugmentedKind: StageKind {
     let name = "train-augmented"
-    let version = 1
+    let version = 2
     let summary = "Figure 5: train the augmented-token linear Transformer (1-3 layers) with Adam, Float32"
     let parameters: [ParameterSpec] = [
         ParameterSpec("layers", .integer, help: "number of attention layers", minimum: 1),

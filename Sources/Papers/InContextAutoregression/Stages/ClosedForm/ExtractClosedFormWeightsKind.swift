@@ -9,7 +9,7 @@ import StageSupport
 /// its active entries (t' ≤ t+1 of rows 0 … T−2; the rest NaN, as the figure masks them).
 struct ExtractClosedFormWeightsKind: StageKind {
     let name = "extract-closed-form-weights"
-    let version = 1
+    let version = 2
     let summary = "Figure 3: A, B, C = BᵀA, masked P, c, C/c, A·Bᵀ and singular values of C into weights.h5"
     let parameters: [ParameterSpec] = []
     let inputs = [InputSlot("trained", help: "a train-closed-form stage")]

@@ -11,7 +11,7 @@ import StageSupport
 /// reference trains in float32, which is why its ratio stops at −0.49988.
 struct TrainClosedFormKind: StageKind {
     let name = "train-closed-form"
-    let version = 1
+    let version = 2
     let summary = "Figure 3: GD on the closed-form population loss (unitary or rotations), Float64"
     let parameters: [ParameterSpec] = [
         ParameterSpec("case", .string, help: "unitary (PAPER.md §2) or rotations (§3)", choices: ["unitary", "rotations"]),

@@ -9,7 +9,7 @@ import StageSupport
 /// the theory table. A run that did not converge fails its rows, and the failure is printed on the terminal.
 struct VerifyClosedFormKind: StageKind {
     let name = "verify-closed-form"
-    let version = 3
+    let version = 4
     let summary = "Figure 3: theory rows (C = c·I or c·blockdiag(J), c·p_{t,t+1} = 1, ratio −1/2, loss ≈ 0)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, help: "name of the theory table (FIGURE-theory.md)"),

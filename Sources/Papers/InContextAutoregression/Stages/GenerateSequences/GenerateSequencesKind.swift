@@ -11,7 +11,7 @@ import StageSupport
 /// (complex families), plus `SPLIT/matrices` [count, d, d] (the W of each sequence) or `SPLIT/angles` [count, d].
 struct GenerateSequencesKind: StageKind {
     let name = "generate-sequences"
-    let version = 1
+    let version = 2
     let summary = "Draw sequences s_{t+1} = W s_t of one family (haar, rotations, unitary, phase, so3) into sequences.h5"
     let parameters: [ParameterSpec] = [
         ParameterSpec("family", .string, help: "which W: haar, rotations, unitary, phase or so3",

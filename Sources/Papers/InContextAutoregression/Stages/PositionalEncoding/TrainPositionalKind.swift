@@ -11,7 +11,7 @@ import PositionalModels
 /// μ sees the same draws, as in the reference.
 struct TrainPositionalKind: StageKind {
     let name = "train-positional"
-    let version = 1
+    let version = 2
     let summary = "Figure 6: train positional weights P by full-batch GD on phase sequences, one run per μ"
     let parameters: [ParameterSpec] = [
         ParameterSpec("mus", .numberList, help: "the values of μ (λ = e^{iθ/μ})"),

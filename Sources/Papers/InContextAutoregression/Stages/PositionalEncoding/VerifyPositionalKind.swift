@@ -12,7 +12,7 @@ import PositionalModels
 /// working precision, so the directions GD has not yet fitted after k steps shape the picture.
 struct VerifyPositionalKind: StageKind {
     let name = "verify-positional"
-    let version = 3
+    let version = 4
     let summary = "Figure 6: check trained P against the early-stopped GD closed form (empirical and population K)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("empirical_tolerance", .number, default: .number(1e-9),

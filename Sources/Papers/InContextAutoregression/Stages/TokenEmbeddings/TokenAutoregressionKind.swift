@@ -17,7 +17,7 @@ import TokenEmbeddings
 /// are exactly those the ids predict; everything else is reported, since the paper states no threshold for it.
 struct TokenAutoregressionKind: StageKind {
     let name = "token-autoregression"
-    let version = 4
+    let version = 5
     let summary = "Figure 4: regeneration MSE of real token sequences (least-squares Â per sequence) vs shuffled tokens"
     let parameters: [ParameterSpec] = [
         ParameterSpec("texts", .stringList, help: "file names of the texts input, tokenized in this order"),
