@@ -31,6 +31,8 @@ let package = Package(
         // Numerical kernels and file formats, shared by every stage.
         .target(name: "Numerics", dependencies: ["CLinearAlgebra"], path: "Sources/Shared/Numerics"),
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"], path: "Sources/Shared/HDF5"),
+        // The layer library: layers with their backward passes, losses, optimisers, the training loop.
+        .target(name: "Layers", dependencies: ["Numerics"], path: "Sources/Shared/Layers"),
 
         // The pipeline engine: knows nothing about any paper.
         .target(name: "PipelineEngine", dependencies: ["COpenSSL"]),
@@ -64,6 +66,7 @@ let package = Package(
 
         .testTarget(name: "EngineTests", dependencies: ["PipelineEngine"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "HDF5"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "Numerics"]),
         .testTarget(name: "StageTests", dependencies: [
             "AllPapers", "InContextStages", "StageSupport", "PipelineEngine", "Numerics", "HDF5",
         ]),

@@ -15,6 +15,8 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable {
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     static func exponential(_ x: Self) -> Self
+    static func logarithm(_ x: Self) -> Self
+    static func hyperbolicTangent(_ x: Self) -> Self
 }
 
 extension Float: BLASScalar {
@@ -27,6 +29,8 @@ extension Float: BLASScalar {
     }
 
     @inline(__always) public static func exponential(_ x: Float) -> Float { expf(x) }
+    @inline(__always) public static func logarithm(_ x: Float) -> Float { logf(x) }
+    @inline(__always) public static func hyperbolicTangent(_ x: Float) -> Float { tanhf(x) }
 }
 
 extension Double: BLASScalar {
@@ -39,4 +43,6 @@ extension Double: BLASScalar {
     }
 
     @inline(__always) public static func exponential(_ x: Double) -> Double { exp(x) }
+    @inline(__always) public static func logarithm(_ x: Double) -> Double { log(x) }
+    @inline(__always) public static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
 }
