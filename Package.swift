@@ -51,6 +51,10 @@ let package = Package(
             "ClosedFormModels", "AugmentedTransformer", "PositionalModels", "MultiHeadTransformer", "TokenEmbeddings",
         ], path: "\(inContext)/Stages"),
 
+        // Paper 2, ALPINE (Wang et al., NeurIPS 2024): its GPT, a composition of the shared layers.
+        .target(name: "PathFindingTransformer", dependencies: ["Layers", "Numerics"],
+                path: "Sources/Papers/ALPINE/PathFindingTransformer"),
+
         // Every paper's kinds, for the CLI.
         .target(name: "AllPapers", dependencies: ["PipelineEngine", "StageSupport", "InContextStages"],
                 path: "Sources/Papers/AllPapers"),
@@ -61,12 +65,14 @@ let package = Package(
         ]),
 
         .executableTarget(name: "icar-bench", dependencies: [
-            "PipelineEngine", "Numerics", "ClosedFormModels", "AugmentedTransformer", "MultiHeadTransformer",
+            "PipelineEngine", "Numerics", "Layers", "ClosedFormModels", "AugmentedTransformer", "MultiHeadTransformer",
+            "PathFindingTransformer",
         ]),
 
         .testTarget(name: "EngineTests", dependencies: ["PipelineEngine"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "HDF5"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Numerics"]),
+        .testTarget(name: "PathFindingTransformerTests", dependencies: ["PathFindingTransformer", "Layers", "Numerics"]),
         .testTarget(name: "StageTests", dependencies: [
             "AllPapers", "InContextStages", "StageSupport", "PipelineEngine", "Numerics", "HDF5",
         ]),

@@ -1,7 +1,9 @@
 import AugmentedTransformer
 import ClosedFormModels
 import Foundation
+import Layers
 import MultiHeadTransformer
+import PathFindingTransformer
 import Numerics
 import PipelineEngine
 
@@ -30,36 +32,61 @@ func runIcar(_ arguments: [String], in directory: String) throws -> Int32 {
 let repository = FileManager.default.currentDirectoryPath
 print("icar bench (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
 
-// 1. SHA-256 through OpenSSL.
-var buffer = [UInt8](repeating: 0, count: 256 << 20)
-for i in stride(from: 0, to: buffer.count, by: 4096) { buffer[i] = UInt8(truncatingIfNeeded: i >> 12) }
-let hashTimes = (0..<3).map { _ in seconds { _ = SHA256Hasher.hex(of: buffer) } }
-print(String(format: "hashing (SHA-256, OpenSSL)            %8.0f MB/s", 256 * 1.048576 / median(hashTimes)))
-buffer = []
+// `icar-bench` runs every section; `icar-bench SECTION…` only those named (hashing, pipeline, generation, closed-form,
+// fig5, fig7, alpine); the sgemm peak is always measured, since the training sections are quoted against it.
+let chosen = Set(CommandLine.arguments.dropFirst())
+func wanted(_ section: String) -> Bool { chosen.isEmpty || chosen.contains(section) }
 
-// 2. The no-op run of the whole pipeline in this repository (`make bench` runs `make` first, so all is cached).
-let noOps = try (0..<5).map { _ in try seconds { _ = try runIcar(["run"], in: repository) } }
-print(String(format: "no-op run of the full pipeline        %8.3f s (median of 5)", median(noOps)))
+if wanted("hashing") {
+    // 1. SHA-256 through OpenSSL.
+    var buffer = [UInt8](repeating: 0, count: 256 << 20)
+    for i in stride(from: 0, to: buffer.count, by: 4096) { buffer[i] = UInt8(truncatingIfNeeded: i >> 12) }
+    let hashTimes = (0..<3).map { _ in seconds { _ = SHA256Hasher.hex(of: buffer) } }
+    print(String(format: "hashing (SHA-256, OpenSSL)            %8.0f MB/s", 256 * 1.048576 / median(hashTimes)))
+    buffer = []
+}
 
-// 3. Sequence generation: the Haar data of Figures 5 and 7 (2^14 + 2^10 sequences of 51 tokens, d = 5), run as a
-// stage in a scratch store.
-let scratch = NSTemporaryDirectory() + "icar-bench-\(getpid())"
-try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: scratch) }
-let pipeline = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: repository + "/pipeline.json"))) as! [String: Any]
-let haarStage = (pipeline["stages"] as! [String: Any])["sequences-haar"]!
-try JSONSerialization.data(withJSONObject: ["stages": ["sequences-haar": haarStage]])
-    .write(to: URL(fileURLWithPath: scratch + "/pipeline.json"))
-let regenerate = try (0..<3).map { _ in try seconds { _ = try runIcar(["run", "--force"], in: scratch) } }
-print(String(format: "sequence generation (haar, d = 5)     %8.0f sequences/s (17408 in %.2f s, incl. process start and HDF5)",
-             17408 / median(regenerate), median(regenerate)))
+if wanted("pipeline") {
+    // 2. The no-op run of the whole pipeline in this repository (`make bench` runs `make` first, so all is cached).
+    let noOps = try (0..<5).map { _ in try seconds { _ = try runIcar(["run"], in: repository) } }
+    print(String(format: "no-op run of the full pipeline        %8.3f s (median of 5)", median(noOps)))
+}
 
-// 4. Closed-form GD of Figure 3 (rotations, d = 10, H = 8, T = 20).
-var generator = SeededGenerator(seed: 0)
-let initial = DiagonalMultiHeadParameters(heads: 8, dimension: 10, contextLength: 20, generator: &generator)
-let gdTime = seconds { _ = trainByGradientDescent(RotationPopulationLoss(), from: initial, learningRate: 1e-3, iterations: 100_000, lossStride: 100) }
-print(String(format: "closed-form GD (rotations)            %8.0f iterations/s (%.2f µs/iteration; reference JAX ≈ 770 µs)",
-             100_000 / gdTime, gdTime / 100_000 * 1e6))
+if wanted("generation") {
+    // 3. Sequence generation: the Haar data of Figures 5 and 7 (2^14 + 2^10 sequences of 51 tokens, d = 5), run as a
+    // stage in a scratch store.
+    let scratch = NSTemporaryDirectory() + "icar-bench-\(getpid())"
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let pipeline = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: repository + "/pipeline.json"))) as! [String: Any]
+    let haarStage = (pipeline["stages"] as! [String: Any])["sequences-haar"]!
+    try JSONSerialization.data(withJSONObject: ["stages": ["sequences-haar": haarStage]])
+        .write(to: URL(fileURLWithPath: scratch + "/pipeline.json"))
+    let regenerate = try (0..<3).map { _ in try seconds { _ = try runIcar(["run", "--force"], in: scratch) } }
+    print(String(format: "sequence generation (haar, d = 5)     %8.0f sequences/s (17408 in %.2f s, incl. process start and HDF5)",
+                 17408 / median(regenerate), median(regenerate)))
+}
+
+if wanted("closed-form") {
+    // 4. Closed-form GD of Figure 3 (rotations, d = 10, H = 8, T = 20).
+    var generator = SeededGenerator(seed: 0)
+    let initial = DiagonalMultiHeadParameters(heads: 8, dimension: 10, contextLength: 20, generator: &generator)
+    let gdTime = seconds { _ = trainByGradientDescent(RotationPopulationLoss(), from: initial, learningRate: 1e-3, iterations: 100_000, lossStride: 100) }
+    print(String(format: "closed-form GD (rotations)            %8.0f iterations/s (%.2f µs/iteration; reference JAX ≈ 770 µs)",
+                 100_000 / gdTime, gdTime / 100_000 * 1e6))
+}
+
+// Haar sequences of Figures 5 and 7 (51 tokens, d = 5).
+func haarValues(_ count: Int, _ generator: inout SeededGenerator) throws -> [Double] {
+    var values: [Double] = []
+    values.reserveCapacity(count * 51 * 5)
+    for _ in 0..<count {
+        let w = try LinearAlgebra.orthogonalFactor(ofSquare: Matrix(rows: 5, columns: 5, elements: (0..<25).map { _ in generator.nextGaussian() }))
+        var s = [Double](repeating: 1 / 5.0.squareRoot(), count: 5)
+        for _ in 0..<51 { values += s; s = w.applied(to: s) }
+    }
+    return values
+}
 
 // 5a. The machine's sgemm throughput on a large square product, the yardstick for the training loops.
 let size = 2048
@@ -72,43 +99,63 @@ let sgemmTime = (0..<3).map { _ in seconds {
 let sgemmPeak = 2 * pow(Double(size), 3) / sgemmTime / 1e9
 print(String(format: "sgemm 2048³ (OpenBLAS)                %8.1f GFLOP/s", sgemmPeak))
 
-// 5b. One epoch of the Figure 5 augmented-token Transformer at paper size, for 1, 2 and 3 layers.
-func haarValues(_ count: Int, _ generator: inout SeededGenerator) throws -> [Double] {
-    var values: [Double] = []
-    values.reserveCapacity(count * 51 * 5)
-    for _ in 0..<count {
-        let w = try LinearAlgebra.orthogonalFactor(ofSquare: Matrix(rows: 5, columns: 5, elements: (0..<25).map { _ in generator.nextGaussian() }))
-        var s = [Double](repeating: 1 / 5.0.squareRoot(), count: 5)
-        for _ in 0..<51 { values += s; s = w.applied(to: s) }
+
+if wanted("fig5") {
+    // 5b. One epoch of the Figure 5 augmented-token Transformer at paper size, for 1, 2 and 3 layers.
+    var augmentedData = SeededGenerator(seed: 2)
+    let augmentedTrain = try haarValues(16384, &augmentedData).map { Float($0) }
+    let augmentedTest = try haarValues(1024, &augmentedData).map { Float($0) }
+    for layers in 1...3 {
+        var generator = SeededGenerator(seed: 0)
+        let configuration = TrainingConfiguration(layerCount: layers, epochs: 1)
+        let trainer = AugmentedTransformerTrainer(
+            configuration: configuration,
+            parameters: .pytorchDefault(layerCount: layers, dimension: 5, generator: &generator),
+            trainSequences: augmentedTrain, trainShape: SequenceShape(count: 16384, tokenCount: 51, dimension: 5),
+            testSequences: augmentedTest, testShape: SequenceShape(count: 1024, tokenCount: 51, dimension: 5))
+        let times = (0..<3).map { _ in seconds { _ = trainer.trainEpoch(shuffling: &generator) } }
+        // Forward + backward ≈ 3 × forward; forward per sequence and layer: 4 projections of 50 tokens (15×15) and the
+        // two 50×50×15 attention products, about 0.24 MFLOP; so about 0.72 MFLOP × 16384 sequences per layer and epoch.
+        let flops = 0.72e6 * 16384 * Double(layers)
+        print(String(format: "Figure 5 model, %d layer%@, one epoch   %8.2f s/epoch (best of 3; reference PyTorch: %@), ≈%.0f%% of sgemm peak", layers,
+                     layers == 1 ? " " : "s", times.min()!, layers == 1 ? "5-11 s" : (layers == 3 ? "≈20 s" : "n/a"),
+                     100 * flops / times.min()! / 1e9 / sgemmPeak))
     }
-    return values
-}
-var augmentedData = SeededGenerator(seed: 2)
-let augmentedTrain = try haarValues(16384, &augmentedData).map { Float($0) }
-let augmentedTest = try haarValues(1024, &augmentedData).map { Float($0) }
-for layers in 1...3 {
-    var generator = SeededGenerator(seed: 0)
-    let configuration = TrainingConfiguration(layerCount: layers, epochs: 1)
-    let trainer = AugmentedTransformerTrainer(
-        configuration: configuration,
-        parameters: .pytorchDefault(layerCount: layers, dimension: 5, generator: &generator),
-        trainSequences: augmentedTrain, trainShape: SequenceShape(count: 16384, tokenCount: 51, dimension: 5),
-        testSequences: augmentedTest, testShape: SequenceShape(count: 1024, tokenCount: 51, dimension: 5))
-    let times = (0..<3).map { _ in seconds { _ = trainer.trainEpoch(shuffling: &generator) } }
-    // Forward + backward ≈ 3 × forward; forward per sequence and layer: 4 projections of 50 tokens (15×15) and the
-    // two 50×50×15 attention products, about 0.24 MFLOP; so about 0.72 MFLOP × 16384 sequences per layer and epoch.
-    let flops = 0.72e6 * 16384 * Double(layers)
-    print(String(format: "Figure 5 model, %d layer%@, one epoch   %8.2f s/epoch (best of 3; reference PyTorch: %@), ≈%.0f%% of sgemm peak", layers,
-                 layers == 1 ? " " : "s", times.min()!, layers == 1 ? "5-11 s" : (layers == 3 ? "≈20 s" : "n/a"),
-                 100 * flops / times.min()! / 1e9 / sgemmPeak))
 }
 
-// 6. One epoch of the Figure 7 multi-head model at paper size (2^14 sequences, H = 64, batch 1024).
-var dataGenerator = SeededGenerator(seed: 1)
-func haarSequences(_ count: Int) throws -> MultiHeadSequences {
-    MultiHeadSequences(count: count, tokenCount: 51, dimension: 5, values: try haarValues(count, &dataGenerator))
+if wanted("fig7") {
+    // 6. One epoch of the Figure 7 multi-head model at paper size (2^14 sequences, H = 64, batch 1024).
+    var dataGenerator = SeededGenerator(seed: 1)
+    func haarSequences(_ count: Int) throws -> MultiHeadSequences {
+        MultiHeadSequences(count: count, tokenCount: 51, dimension: 5, values: try haarValues(count, &dataGenerator))
+    }
+    let trainer = MultiHeadTrainer(configuration: .paper, training: try haarSequences(16384), test: try haarSequences(1024),
+                                   options: .paper, generator: SeededGenerator(seed: 0))
+    let epochTime = seconds { _ = trainer.trainEpoch() }
+    print(String(format: "Figure 7 model, one epoch (paper size) %8.2f s/epoch (reference PyTorch: 120-360 s)", epochTime))
 }
-let trainer = MultiHeadTrainer(configuration: .paper, training: try haarSequences(16384), test: try haarSequences(1024),
-                               options: .paper, generator: SeededGenerator(seed: 0))
-let epochTime = seconds { _ = trainer.trainEpoch() }
-print(String(format: "Figure 7 model, one epoch (paper size) %8.2f s/epoch (reference PyTorch: 120-360 s)", epochTime))
+
+if wanted("alpine") {
+    // 7. ALPINE's GPT training step at the CPU profile's shape (n = 100 → vocabulary 102, block 16, d = 120, 1 layer,
+    // 1 head, batch 256), on lines of 4–17 tokens (the generated data's range, mean ≈ 7): packed, so only real tokens
+    // are computed. FLOPs per token ≈ 6 × (12 d² L + vocabulary · d) for forward and backward.
+    var lineGenerator = SeededGenerator(seed: 7)
+    let benchLines = TrainingLines(lines: (0..<20_000).map { _ in
+        (0..<(4 + lineGenerator.nextIndex(below: 8))).map { _ in Int32(2 + lineGenerator.nextIndex(below: 100)) } + [1]
+    }, block: 16)
+    for workers in [1, 2] {
+        let gpt = GPT<Float>(GPTConfiguration(vocabulary: 102, block: 16, width: 120, layers: 1, heads: 1),
+                             capacity: 256 * 16, workers: workers)
+        gpt.initialise(seed: 1337)
+        let settings = GPTTrainingSettings(steps: 30, batchSize: 256, seed: 1)
+        var tokens = 0
+        var sampler = BatchSampler(exampleCount: benchLines.lines.count, batchSize: 256, seed: 3)
+        for _ in 0..<30 { tokens += benchLines.batch(sampler.drawWithReplacement()).tokens.count }
+        let time = try seconds { _ = try trainGPT(gpt, on: benchLines, settings: settings) }
+        let flops = 6 * Double(12 * 120 * 120 + 102 * 120) * Double(tokens)
+        print(String(format: "ALPINE GPT step (batch 256, %d worker%@)  %8.1f steps/s (%.1f ms/step, ≈%.1f GFLOP/s, %.0f%% of sgemm peak)",
+                     workers, workers == 1 ? " " : "s", 30 / time, time / 30 * 1e3, flops / time / 1e9,
+                     100 * flops / time / 1e9 / sgemmPeak))
+    }
+}
+

@@ -85,16 +85,17 @@ import Numerics
     @Test func geluTanh() {
         var rng = SeededGenerator(seed: 5)
         let x = randomTensor([40], &rng, scale: 2), dx = Tensor<Double>([40])
-        let w = randomTensor([40], &rng), y = Tensor<Double>([40])
+        let w = randomTensor([40], &rng), y = Tensor<Double>([40]), tangents = Tensor<Double>([40])
         check.verify([(name: "x", value: x, gradient: dx)], loss: {
-            GELU.forward(x.pointer, count: 40, into: y.pointer)
+            GELU.forward(x.pointer, count: 40, into: y.pointer, tangents: tangents.pointer, workers: 2)
             return weightedSum(y.pointer, w, count: 40)
         }, backward: {
-            GELU.backward(input: x.pointer, outputGradient: w.pointer, count: 40, inputGradient: dx.pointer)
+            GELU.backward(input: x.pointer, tangents: tangents.pointer, outputGradient: w.pointer, count: 40,
+                          inputGradient: dx.pointer, workers: 2)
         })
         // Independent values: GELU_tanh(1) = 0.8411919906082768, GELU_tanh(−1) = −0.15880800939172324 (PyTorch).
         let probe = Tensor<Double>([2], values: [1, -1]), out = Tensor<Double>([2])
-        GELU.forward(probe.pointer, count: 2, into: out.pointer)
+        GELU.forward(probe.pointer, count: 2, into: out.pointer, tangents: Tensor<Double>([2]).pointer)
         #expect(abs(out[0] - 0.8411919906082768) < 1e-12 && abs(out[1] + 0.15880800939172324) < 1e-12)
     }
 
