@@ -25,6 +25,26 @@ import Numerics
         })
     }
 
+    /// Large enough that the products are split over two workers.
+    @Test func linearSplitOverWorkers() {
+        var rng = SeededGenerator(seed: 8)
+        let parameters = ParameterSet<Double>()
+        let layer = Linear("fc", inputs: 40, outputs: 30, bias: true, in: parameters, workers: 2)
+        parameters.initialiseNormal(&rng) { _ in 0.3 }
+        let rows = 64
+        let x = randomTensor([rows, 40], &rng), dx = Tensor<Double>([rows, 40])
+        let w = randomTensor([rows, 30], &rng), y = Tensor<Double>([rows, 30])
+        #expect(layer.rowWorkers(rows) == 2)
+        let entries = [(name: "x", value: x, gradient: dx)]
+            + parameters.parameters.map { (name: $0.name, value: $0.value, gradient: $0.gradient) }
+        check.verify(entries, loss: {
+            layer.forward(x.pointer, rows: rows, into: y.pointer)
+            return weightedSum(y.pointer, w, count: y.count)
+        }, backward: {
+            layer.backward(input: x.pointer, outputGradient: w.pointer, rows: rows, inputGradient: dx.pointer)
+        })
+    }
+
     @Test func embeddingWithTiedProjectionAndPositions() {
         var rng = SeededGenerator(seed: 2)
         let parameters = ParameterSet<Double>()
@@ -47,20 +67,20 @@ import Numerics
         })
     }
 
-    @Test(arguments: [true, false]) func layerNorm(bias: Bool) {
+    @Test(arguments: [(true, 5), (false, 5), (true, 70)]) func layerNorm(bias: Bool, rows: Int) {
         var rng = SeededGenerator(seed: 3)
         let parameters = ParameterSet<Double>()
-        let norm = LayerNorm("ln", width: 6, bias: bias, capacity: 8, in: parameters)
+        let norm = LayerNorm("ln", width: 6, bias: bias, capacity: 80, in: parameters, workers: 2)
         parameters.initialiseNormal(&rng) { _ in 0.8 }
-        let x = randomTensor([5, 6], &rng), dx = Tensor<Double>([5, 6])
-        let w = randomTensor([5, 6], &rng), y = Tensor<Double>([5, 6])
+        let x = randomTensor([rows, 6], &rng), dx = Tensor<Double>([rows, 6])
+        let w = randomTensor([rows, 6], &rng), y = Tensor<Double>([rows, 6])
         let entries = [(name: "x", value: x, gradient: dx)]
             + parameters.parameters.map { (name: $0.name, value: $0.value, gradient: $0.gradient) }
         check.verify(entries, loss: {
-            norm.forward(x.pointer, rows: 5, into: y.pointer)
+            norm.forward(x.pointer, rows: rows, into: y.pointer)
             return weightedSum(y.pointer, w, count: y.count)
         }, backward: {
-            norm.backward(outputGradient: w.pointer, rows: 5, inputGradient: dx.pointer)
+            norm.backward(outputGradient: w.pointer, rows: rows, inputGradient: dx.pointer)
         })
     }
 

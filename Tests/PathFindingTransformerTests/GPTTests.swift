@@ -47,6 +47,23 @@ import Layers
         #expect(alone == second)
     }
 
+    /// Training bytes do not depend on the number of workers (products split by result rows, fixed-order sums).
+    @Test func trainingIsBitIdenticalForOneAndTwoWorkers() throws {
+        var generator = SeededGenerator(seed: 21)
+        let lines = TrainingLines(lines: (0..<200).map { _ in
+            (0..<(3 + generator.nextIndex(below: 6))).map { _ in Int32(2 + generator.nextIndex(below: 30)) } + [1]
+        }, block: 10)
+        var finals: [[Float]] = []
+        for workers in [1, 2] {
+            let model = GPT<Float>(GPTConfiguration(vocabulary: 32, block: 10, width: 24, layers: 2, heads: 2),
+                                   capacity: 64 * 10, workers: workers)
+            model.initialise(seed: 1)
+            _ = try trainGPT(model, on: lines, settings: GPTTrainingSettings(steps: 5, batchSize: 64, seed: 2))
+            finals.append(model.parameters.parameters.flatMap { $0.value.values })
+        }
+        #expect(finals[0] == finals[1])
+    }
+
     @Test func parameterCountMatchesTheFormula() {
         let configuration = GPTConfiguration(vocabulary: 102, block: 16, width: 120, layers: 1, heads: 1)
         let model = GPT<Float>(configuration, capacity: 1)

@@ -2,14 +2,18 @@ import Numerics
 
 /// A token embedding table (vocabulary × width), optionally reused as the output projection (weight tying:
 /// logits = h Eᵀ, as GPT-2 and ALPINE's lm_head do).
+///
+/// The projection's products are split over `workers` by rows of the result, as in `Linear`.
 public final class Embedding<Scalar: BLASScalar> {
     public let vocabulary: Int
     public let width: Int
     public let table: Parameter<Scalar>
+    public let workers: Int
 
-    public init(_ name: String, vocabulary: Int, width: Int, in parameters: ParameterSet<Scalar>) {
+    public init(_ name: String, vocabulary: Int, width: Int, in parameters: ParameterSet<Scalar>, workers: Int = 1) {
         self.vocabulary = vocabulary
         self.width = width
+        self.workers = max(1, workers)
         table = parameters.make("\(name).weight", shape: [vocabulary, width], decays: false)
     }
 
@@ -39,8 +43,12 @@ public final class Embedding<Scalar: BLASScalar> {
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public func project(_ h: UnsafePointer<Scalar>, rows: Int, into logits: UnsafeMutablePointer<Scalar>) {
-        Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: vocabulary, k: width, alpha: 1,
-                    a: h, lda: width, b: table.value.pointer, ldb: width, beta: 0, c: logits, ldc: vocabulary)
+        let e = table.value.pointer, width = width, vocabulary = vocabulary
+        forEachBlock(rows, workers: workers) { _, range in
+            Scalar.gemm(transposeA: false, transposeB: true, m: range.count, n: vocabulary, k: width, alpha: 1,
+                        a: h + range.lowerBound * width, lda: width, b: e, ldb: width, beta: 0,
+                        c: logits + range.lowerBound * vocabulary, ldc: vocabulary)
+        }
     }
 
     // ∂E += ∂logitsᵀ h,   ∂h = ∂logits E
@@ -48,10 +56,17 @@ public final class Embedding<Scalar: BLASScalar> {
     @_specialize(exported: true, where Scalar == Double)
     public func projectBackward(input h: UnsafePointer<Scalar>, outputGradient dLogits: UnsafePointer<Scalar>,
                                 rows: Int, inputGradient dh: UnsafeMutablePointer<Scalar>) {
-        Scalar.gemm(transposeA: true, transposeB: false, m: vocabulary, n: width, k: rows, alpha: 1,
-                    a: dLogits, lda: vocabulary, b: h, ldb: width, beta: 1, c: table.gradient.pointer, ldc: width)
-        Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: width, k: vocabulary, alpha: 1,
-                    a: dLogits, lda: vocabulary, b: table.value.pointer, ldb: width, beta: 0, c: dh, ldc: width)
+        let e = table.value.pointer, de = table.gradient.pointer, width = width, vocabulary = vocabulary
+        forEachBlock(vocabulary, workers: workers) { _, range in
+            Scalar.gemm(transposeA: true, transposeB: false, m: range.count, n: width, k: rows, alpha: 1,
+                        a: dLogits + range.lowerBound, lda: vocabulary, b: h, ldb: width, beta: 1,
+                        c: de + range.lowerBound * width, ldc: width)
+        }
+        forEachBlock(rows, workers: workers) { _, range in
+            Scalar.gemm(transposeA: false, transposeB: false, m: range.count, n: width, k: vocabulary, alpha: 1,
+                        a: dLogits + range.lowerBound * vocabulary, lda: vocabulary, b: e, ldb: width, beta: 0,
+                        c: dh + range.lowerBound * width, ldc: width)
+        }
     }
 }
 

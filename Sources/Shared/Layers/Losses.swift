@@ -13,12 +13,16 @@ public enum CrossEntropy {
     /// Writes ∂ℓ/∂logits to `gradient` (which may be `logits` itself); ignored rows get a zero gradient.
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
+    /// Rows are split over `workers` threads; the row losses are summed in row order afterwards.
     public static func evaluate<Scalar: BLASScalar>(logits: UnsafePointer<Scalar>, targets: [Int32], ignored: Int32,
-                                                    classes: Int, gradient: UnsafeMutablePointer<Scalar>) -> LossValue {
+                                                    classes: Int, gradient: UnsafeMutablePointer<Scalar>,
+                                                    workers: Int = 1) -> LossValue {
         let counted = targets.reduce(0) { $0 + ($1 == ignored ? 0 : 1) }
         let normaliser = Scalar(1) / Scalar(max(counted, 1))
-        var total = 0.0
-        for (r, target) in targets.enumerated() {
+        var rowLosses = [Double](repeating: 0, count: targets.count)
+        rowLosses.withUnsafeMutableBufferPointer { rowLosses in
+        forEachBlock(targets.count, workers: targets.count < 64 ? 1 : workers) { _, range in for r in range {
+            let target = targets[r]
             let z = logits + r * classes, g = gradient + r * classes
             if target == ignored { g.update(repeating: 0, count: classes); continue }
             precondition(target >= 0 && Int(target) < classes, "CrossEntropy: target \(target) outside 0..<\(classes)")
@@ -27,10 +31,12 @@ public enum CrossEntropy {
             var sum: Scalar = 0
             for j in 0..<classes { sum += Scalar.exponential(z[j] - largest) }
             let logSum = Scalar.logarithm(sum) + largest
-            total += Double(logSum - z[Int(target)])
+            rowLosses[r] = Double(logSum - z[Int(target)])
             for j in 0..<classes { g[j] = Scalar.exponential(z[j] - logSum) * normaliser }
             g[Int(target)] -= normaliser
+        } }
         }
+        let total = rowLosses.reduce(0, +)
         return LossValue(mean: counted == 0 ? 0 : total / Double(counted), terms: counted)
     }
 }

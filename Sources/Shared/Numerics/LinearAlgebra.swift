@@ -2,6 +2,13 @@ import CLinearAlgebra
 
 /// Every dense product and factorisation of the project goes through here: OpenBLAS and LAPACKE, row-major.
 public enum LinearAlgebra {
+    /// Threads OpenBLAS may use per call. Stages run it with one (the engine sets OPENBLAS_NUM_THREADS) and split
+    /// products themselves by rows of the result, so their bytes do not depend on the thread count.
+    public static func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+
+    /// The kernel family OpenBLAS picked for this CPU (e.g. "Haswell", "SkylakeX").
+    public static var blasCoreName: String { String(cString: openblas_get_corename()) }
+
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                             a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {

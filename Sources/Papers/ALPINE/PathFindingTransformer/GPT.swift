@@ -9,6 +9,7 @@ import Layers
 public final class GPT<Scalar: BLASScalar> {
     public let configuration: GPTConfiguration
     public let capacity: Int
+    public let workers: Int
     public let parameters = ParameterSet<Scalar>()
     public let tokenEmbedding: Embedding<Scalar>
     public let positions: LearnedPositions<Scalar>
@@ -26,14 +27,16 @@ public final class GPT<Scalar: BLASScalar> {
     public init(_ configuration: GPTConfiguration, capacity: Int, workers: Int = 1) {
         self.configuration = configuration
         self.capacity = capacity
+        self.workers = workers
         let d = configuration.width
-        tokenEmbedding = Embedding("wte", vocabulary: configuration.vocabulary, width: d, in: parameters)
+        tokenEmbedding = Embedding("wte", vocabulary: configuration.vocabulary, width: d, in: parameters,
+                                   workers: workers)
         positions = LearnedPositions("wpe", block: configuration.block, width: d, in: parameters)
         let parameters = self.parameters
         blocks = (0..<configuration.layers).map {
             GPTBlock("h.\($0)", configuration, capacity: capacity, workers: workers, in: parameters)
         }
-        finalNorm = LayerNorm("ln_f", width: d, bias: false, capacity: capacity, in: parameters)
+        finalNorm = LayerNorm("ln_f", width: d, bias: false, capacity: capacity, in: parameters, workers: workers)
         stream = (0...configuration.layers).map { _ in Tensor([capacity, d]) }
         finalNormalised = Tensor([capacity, d])
         logits = Tensor([capacity, configuration.vocabulary])
@@ -73,7 +76,7 @@ public final class GPT<Scalar: BLASScalar> {
         let rows = layout.rowCount
         forward(tokens: tokens, layout: layout)
         let loss = CrossEntropy.evaluate(logits: logits.pointer, targets: targets, ignored: Self.padToken,
-                                         classes: configuration.vocabulary, gradient: logits.pointer)
+                                         classes: configuration.vocabulary, gradient: logits.pointer, workers: workers)
         tokenEmbedding.projectBackward(input: finalNormalised.pointer, outputGradient: logits.pointer, rows: rows,
                                        inputGradient: normalisedGradient.pointer)
         finalNorm.backward(outputGradient: normalisedGradient.pointer, rows: rows, inputGradient: streamGradient.pointer)
@@ -119,14 +122,20 @@ public final class GPTBlock<Scalar: BLASScalar> {
     init(_ name: String, _ c: GPTConfiguration, capacity: Int, workers: Int, in parameters: ParameterSet<Scalar>) {
         let d = c.width
         width = d
-        firstNorm = LayerNorm("\(name).ln_1", width: d, bias: false, capacity: capacity, in: parameters)
-        attentionInput = Linear("\(name).attn.c_attn", inputs: d, outputs: 3 * d, bias: false, in: parameters)
+        firstNorm = LayerNorm("\(name).ln_1", width: d, bias: false, capacity: capacity, in: parameters,
+                              workers: workers)
+        attentionInput = Linear("\(name).attn.c_attn", inputs: d, outputs: 3 * d, bias: false, in: parameters,
+                                 workers: workers)
         attention = CausalAttention(width: d, heads: c.heads, block: c.block, capacity: capacity, scoring: .softmax,
                                     workers: workers)
-        attentionOutput = Linear("\(name).attn.c_proj", inputs: d, outputs: d, bias: false, in: parameters)
-        secondNorm = LayerNorm("\(name).ln_2", width: d, bias: false, capacity: capacity, in: parameters)
-        expand = Linear("\(name).mlp.c_fc", inputs: d, outputs: 4 * d, bias: false, in: parameters)
-        contract = Linear("\(name).mlp.c_proj", inputs: 4 * d, outputs: d, bias: false, in: parameters)
+        attentionOutput = Linear("\(name).attn.c_proj", inputs: d, outputs: d, bias: false, in: parameters,
+                                 workers: workers)
+        secondNorm = LayerNorm("\(name).ln_2", width: d, bias: false, capacity: capacity, in: parameters,
+                               workers: workers)
+        expand = Linear("\(name).mlp.c_fc", inputs: d, outputs: 4 * d, bias: false, in: parameters,
+                                 workers: workers)
+        contract = Linear("\(name).mlp.c_proj", inputs: 4 * d, outputs: d, bias: false, in: parameters,
+                                 workers: workers)
         normalisedInput = Tensor([capacity, d])
         qkv = Tensor([capacity, 3 * d])
         heads = Tensor([capacity, d])
