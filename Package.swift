@@ -52,11 +52,15 @@ let package = Package(
         ], path: "\(inContext)/Stages"),
 
         // Paper 2, ALPINE (Wang et al., NeurIPS 2024): its GPT, a composition of the shared layers.
+        .target(name: "PathFinding", dependencies: ["Numerics"], path: "Sources/Papers/ALPINE/PathFinding"),
         .target(name: "PathFindingTransformer", dependencies: ["Layers", "Numerics"],
                 path: "Sources/Papers/ALPINE/PathFindingTransformer"),
+        .target(name: "ALPINEStages", dependencies: [
+            "PipelineEngine", "StageSupport", "Numerics", "HDF5", "Layers", "PathFinding", "PathFindingTransformer",
+        ], path: "Sources/Papers/ALPINE/Stages"),
 
         // Every paper's kinds, for the CLI.
-        .target(name: "AllPapers", dependencies: ["PipelineEngine", "StageSupport", "InContextStages"],
+        .target(name: "AllPapers", dependencies: ["PipelineEngine", "StageSupport", "InContextStages", "ALPINEStages"],
                 path: "Sources/Papers/AllPapers"),
 
         .executableTarget(name: "icar", dependencies: [
@@ -72,6 +76,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["PipelineEngine"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "HDF5"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Numerics"]),
+        .testTarget(name: "PathFindingTests", dependencies: ["PathFinding", "Numerics"]),
         .testTarget(name: "PathFindingTransformerTests", dependencies: ["PathFindingTransformer", "Layers", "Numerics"]),
         .testTarget(name: "StageTests", dependencies: [
             "AllPapers", "InContextStages", "StageSupport", "PipelineEngine", "Numerics", "HDF5",

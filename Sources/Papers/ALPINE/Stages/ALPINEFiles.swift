@@ -1,0 +1,75 @@
+import HDF5
+import Layers
+import Numerics
+import PathFinding
+import PathFindingTransformer
+import PipelineEngine
+
+/// How ALPINE's stages store what they pass on: boolean matrices as 0/1 int64, token lines as one flat int64 array
+/// plus the start of each line (`NAME_tokens`, `NAME_offsets`, with a final offset = total), models by parameter name.
+enum ALPINEFiles {
+    static func write(_ file: HDF5File, _ name: String, matrix: [Bool], size n: Int) throws {
+        try file.write(name, matrix.map { $0 ? Int64(1) : Int64(0) }, shape: [n, n])
+    }
+
+    static func readMatrix(_ file: HDF5File, _ name: String) throws -> (values: [Bool], size: Int) {
+        let (values, shape) = try file.readInts(name)
+        guard shape.count == 2, shape[0] == shape[1] else { throw PipelineError("\(name) is not a square matrix") }
+        return (values.map { $0 != 0 }, shape[0])
+    }
+
+    static func write(_ file: HDF5File, _ name: String, lines: [[Int32]]) throws {
+        var offsets: [Int64] = [0]
+        for line in lines { offsets.append(offsets.last! + Int64(line.count)) }
+        try file.write("\(name)_tokens", lines.flatMap { $0.map(Int64.init) }, shape: [Int(offsets.last!)])
+        try file.write("\(name)_offsets", offsets, shape: [offsets.count])
+    }
+
+    static func readLines(_ file: HDF5File, _ name: String) throws -> [[Int32]] {
+        let tokens = try file.readInts("\(name)_tokens").values.map { Int32($0) }
+        let offsets = try file.readInts("\(name)_offsets").values.map { Int($0) }
+        guard offsets.first == 0, offsets.last == tokens.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 < $1 })
+        else { throw PipelineError("\(name): offsets do not partition the tokens") }
+        return zip(offsets, offsets.dropFirst()).map { Array(tokens[$0..<$1]) }
+    }
+
+    static func readGraph(_ file: HDF5File) throws -> RandomDAG {
+        let (adjacency, n) = try readMatrix(file, "adjacency")
+        return RandomDAG(nodeCount: n, adjacency: adjacency)
+    }
+
+    static func readPairs(_ file: HDF5File, _ name: String) throws -> [PairSplit.Pair] {
+        let values = try file.readInts(name).values.map(Int.init)
+        return stride(from: 0, to: values.count, by: 2).map { PairSplit.Pair(source: values[$0], target: values[$0 + 1]) }
+    }
+
+    static func write(_ file: HDF5File, _ name: String, pairs: [PairSplit.Pair]) throws {
+        try file.write(name, pairs.flatMap { [Int64($0.source), Int64($0.target)] }, shape: [pairs.count, 2])
+    }
+
+    /// Parameters of `model` under `group/NAME`, in their shapes.
+    static func write(_ file: HDF5File, _ group: String, model: GPT<Float>) throws {
+        for parameter in model.parameters.parameters {
+            try file.write("\(group)/\(parameter.name)", parameter.value.values, shape: parameter.shape)
+        }
+    }
+
+    static func configuration(_ file: HDF5File) throws -> GPTConfiguration {
+        GPTConfiguration(vocabulary: try file.intAttribute("vocabulary"), block: try file.intAttribute("block"),
+                         width: try file.intAttribute("width"), layers: try file.intAttribute("layers"),
+                         heads: try file.intAttribute("heads"))
+    }
+
+    /// A model of the file's configuration with the parameters stored under `group`.
+    static func readModel(_ file: HDF5File, _ group: String, capacity: Int, workers: Int = 2) throws -> GPT<Float> {
+        let model = GPT<Float>(try configuration(file), capacity: capacity, workers: workers)
+        for parameter in model.parameters.parameters {
+            let (values, shape) = try file.readFloats("\(group)/\(parameter.name)")
+            guard shape == parameter.shape else {
+                throw PipelineError("\(group)/\(parameter.name) has shape \(shape), the model needs \(parameter.shape)")
+            }
+            for i in 0..<values.count { parameter.value[i] = values[i] }
+        }
+        return model
+    }
+}

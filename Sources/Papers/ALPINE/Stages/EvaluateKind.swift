@@ -1,0 +1,77 @@
+import HDF5
+import Numerics
+import PathFinding
+import PathFindingTransformer
+import PipelineEngine
+import StageSupport
+
+/// Stage kind `alpine-evaluate` (ALPINE.md §3): test prompts "s t" drawn uniformly with replacement, completed by
+/// sampling at the given temperature over several rounds, judged by the validity rule; also one greedy round over the
+/// same prompts (reported beside it, labelled). evaluation.h5: `prompt_pairs` [prompts], `valid` [rounds, prompts]
+/// (0/1), `greedy_valid` [prompts], `degree_trials`, `degree_correct` [4] (classes 0, 1, 2, 3+); attributes
+/// `accuracy`, `greedy_accuracy`, `trials`.
+struct EvaluateKind: StageKind {
+    let name = "alpine-evaluate"
+    let version = 1
+    let summary = "ALPINE §3: sampled path completions of test prompts, accuracy overall and by degree class, and greedy"
+    let parameters: [ParameterSpec] = [
+        ParameterSpec("prompts", .integer, default: .integer(1000), help: "test prompts drawn with replacement", minimum: 1),
+        ParameterSpec("rounds", .integer, default: .integer(10), help: "sampling rounds over the same prompts", minimum: 1),
+        ParameterSpec("temperature", .number, default: .number(1), help: "sampling temperature", minimum: 1e-6),
+        ParameterSpec("seed", .integer, help: "seed of the prompt draw (stream 0) and of the sampling (stream 1)"),
+    ]
+    let inputs = [
+        InputSlot("graph", help: "the alpine-graph stage (true edges)"),
+        InputSlot("paths", help: "its alpine-paths stage (degree classes)"),
+        InputSlot("trained", help: "an alpine-train stage on those paths"),
+    ]
+
+    func run(_ context: StageContext) throws {
+        let p = context.parameters
+        let prompts = p.integer("prompts"), rounds = p.integer("rounds")
+        guard prompts * rounds <= 10_000_000 else { throw PipelineError("prompts × rounds: at most 10^7") }
+        let graphFile = try context.openHDF5("graph", "graph.h5")
+        let graph = try ALPINEFiles.readGraph(graphFile)
+        let testPairs = try ALPINEFiles.readPairs(graphFile, "test_pairs")
+        guard !testPairs.isEmpty else { throw PipelineError("the graph has no test pairs") }
+        let degrees = try context.openHDF5("paths", "paths.h5").readInts("test_degree").values.map(Int.init)
+        let trained = try context.openHDF5("trained", "trained.h5")
+        let block = try trained.intAttribute("block")
+        let model = try ALPINEFiles.readModel(trained, "final", capacity: min(prompts, 1024) * block)
+        var draw = SeededGenerator.stream(seed: p.seed(), index: 0)
+        let chosen = (0..<prompts).map { _ in draw.nextIndex(below: testPairs.count) }
+        let promptTokens = chosen.map { [PathLines.token(testPairs[$0].source), PathLines.token(testPairs[$0].target)] }
+        let rule = PathValidity(nodeCount: graph.nodeCount, adjacency: graph.adjacency)
+        func judge(_ completions: [[Int32]]) -> [Int64] {
+            zip(completions, chosen).map { completion, index in
+                rule.isValid(completion, source: testPairs[index].source, target: testPairs[index].target) ? 1 : 0
+            }
+        }
+        var sampling = SeededGenerator.stream(seed: p.seed(), index: 1)
+        var valid: [Int64] = []
+        var degreeTrials = [Int64](repeating: 0, count: 4), degreeCorrect = degreeTrials
+        for round in 0..<rounds {
+            let outcome = judge(Completion.complete(model, prompts: promptTokens,
+                                                    decoding: .sampled(temperature: p.number("temperature")),
+                                                    generator: &sampling))
+            for (k, index) in chosen.enumerated() {
+                degreeTrials[degrees[index]] += 1
+                degreeCorrect[degrees[index]] += outcome[k]
+            }
+            valid += outcome
+            context.progress(round + 1, of: rounds + 1, "sampling round \(round + 1)")
+        }
+        var unused = SeededGenerator(seed: 0)
+        let greedy = judge(Completion.complete(model, prompts: promptTokens, decoding: .greedy, generator: &unused))
+        let file = try context.createHDF5("evaluation.h5")
+        try file.write("prompt_pairs", chosen.map(Int64.init), shape: [prompts])
+        try file.write("valid", valid, shape: [rounds, prompts])
+        try file.write("greedy_valid", greedy, shape: [prompts])
+        try file.write("degree_trials", degreeTrials, shape: [4])
+        try file.write("degree_correct", degreeCorrect, shape: [4])
+        try file.setAttribute("accuracy", Double(valid.reduce(0, +)) / Double(valid.count))
+        try file.setAttribute("greedy_accuracy", Double(greedy.reduce(0, +)) / Double(prompts))
+        try file.setAttribute("trials", valid.count)
+        try file.close()
+    }
+}

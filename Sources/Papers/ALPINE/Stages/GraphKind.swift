@@ -1,0 +1,87 @@
+import HDF5
+import Numerics
+import PathFinding
+import PipelineEngine
+import StageSupport
+
+/// Stage kind `alpine-graph` (ALPINE.md §1.1–1.2): a random DAG, its reachability and the train/test split of its
+/// reachable pairs, into graph.h5: `adjacency` [n, n] (i → j), `reachability` [n, n] (row = target t, column = k,
+/// 1 when k reaches t, diagonal included: the paper's R_true), `train_pairs`, `test_pairs` [count, 2] (source, target).
+struct GraphKind: StageKind {
+    let name = "alpine-graph"
+    let version = 1
+    let summary = "ALPINE §1: random DAG (n nodes, edge probability p), true reachability, train/test split of pairs"
+    let parameters: [ParameterSpec] = [
+        ParameterSpec("nodes", .integer, help: "n, the number of nodes (vocabulary n + 2)", minimum: 3),
+        ParameterSpec("edge_probability", .number, default: .number(0.1), help: "p: each i → j with i < j is kept with it",
+                      minimum: 0),
+        ParameterSpec("train_probability", .number, default: .number(0.5),
+                      help: "chance that a reachable pair that is neither an edge nor its target's first source trains",
+                      minimum: 0),
+        ParameterSpec("seed", .integer, help: "seed of the graph (stream 0) and of the split (stream 1)"),
+    ]
+
+    func run(_ context: StageContext) throws {
+        let p = context.parameters
+        let n = p.integer("nodes")
+        guard n <= 2000 else { throw PipelineError("nodes: at most 2000 (paths and R_obs are n × n), got \(n)") }
+        guard p.number("edge_probability") <= 1, p.number("train_probability") <= 1 else {
+            throw PipelineError("edge_probability and train_probability are probabilities: at most 1")
+        }
+        var graphDraws = SeededGenerator.stream(seed: p.seed(), index: 0)
+        let graph = RandomDAG(nodeCount: n, edgeProbability: p.number("edge_probability"), generator: &graphDraws)
+        var splitDraws = SeededGenerator.stream(seed: p.seed(), index: 1)
+        let split = PairSplit(graph, trainProbability: p.number("train_probability"), generator: &splitDraws)
+        let file = try context.createHDF5("graph.h5")
+        try ALPINEFiles.write(file, "adjacency", matrix: graph.adjacency, size: n)
+        let reachability = (0..<(n * n)).map { graph.reaches($0 % n, $0 / n) }
+        try ALPINEFiles.write(file, "reachability", matrix: reachability, size: n)
+        try ALPINEFiles.write(file, "train_pairs", pairs: split.train)
+        try ALPINEFiles.write(file, "test_pairs", pairs: split.test)
+        try file.setAttribute("nodes", n)
+        try file.setAttribute("edges", graph.edgeCount)
+        try file.setAttribute("edge_probability", p.number("edge_probability"))
+        try file.close()
+        context.log("\(graph.edgeCount) edges, \(split.train.count) train and \(split.test.count) test pairs")
+    }
+}
+
+/// Stage kind `alpine-paths` (§1.3–1.4, §4.1): the token lines and what they show, into paths.h5: `train_tokens` /
+/// `train_offsets` and `test_…` (lines "s t s … t \n", node i = token i + 2), `observed_adjacency` [n, n],
+/// `observed_reachability` [n, n] (row = target), `test_degree` [test pairs] (0, 1, 2, 3 = 3+); attribute
+/// `longest_line` (tokens, "\n" included).
+struct PathsKind: StageKind {
+    let name = "alpine-paths"
+    let version = 1
+    let summary = "ALPINE §1.3–4.1: random paths per pair as token lines, observed adjacency and reachability, degree classes"
+    let parameters: [ParameterSpec] = [
+        ParameterSpec("paths_per_pair", .integer, default: .integer(20), help: "m: random paths per train pair", minimum: 1),
+        ParameterSpec("seed", .integer, help: "seed of the random walks"),
+    ]
+    let inputs = [InputSlot("graph", help: "an alpine-graph stage")]
+
+    func run(_ context: StageContext) throws {
+        let source = try context.openHDF5("graph", "graph.h5")
+        let graph = try ALPINEFiles.readGraph(source)
+        let split = PairSplit(train: try ALPINEFiles.readPairs(source, "train_pairs"),
+                              test: try ALPINEFiles.readPairs(source, "test_pairs"))
+        let m = context.parameters.integer("paths_per_pair")
+        guard m <= 1000 else { throw PipelineError("paths_per_pair: at most 1000, got \(m)") }
+        var generator = SeededGenerator(seed: context.parameters.seed())
+        let lines = PathLines.generate(graph, split, pathsPerPair: m, generator: &generator)
+        let n = graph.nodeCount
+        let observed = ObservedStructure(nodeCount: n, lines: lines.train)
+        let degrees = split.test.map { observed.degreeClass(source: $0.source, target: $0.target, graph: graph) }
+        let file = try context.createHDF5("paths.h5")
+        try ALPINEFiles.write(file, "train", lines: lines.train)
+        try ALPINEFiles.write(file, "test", lines: lines.test)
+        try ALPINEFiles.write(file, "observed_adjacency", matrix: observed.adjacency, size: n)
+        try ALPINEFiles.write(file, "observed_reachability", matrix: observed.reachability, size: n)
+        try file.write("test_degree", degrees.map(Int64.init), shape: [degrees.count])
+        try file.setAttribute("longest_line", (lines.train + lines.test).map(\.count).max() ?? 0)
+        try file.setAttribute("paths_per_pair", m)
+        try file.setAttribute("nodes", n)
+        try file.close()
+        context.log("\(lines.train.count) train lines, \(lines.test.count) test lines")
+    }
+}

@@ -1,0 +1,51 @@
+import HDF5
+import Numerics
+import PathFinding
+import PathFindingTransformer
+import PipelineEngine
+import StageSupport
+
+/// Stage kind `alpine-weights` (ALPINE.md §4.4, Figures 4–6, Table 1): W_M′ and W_V′ of a 1-layer model at every
+/// checkpoint, the mean attention over teacher-forced test lines, and Table 1's additivity cosine. weights.h5:
+/// `checkpoint_steps`, `W_M` and `W_V` [checkpoints, n, n] (node rows and columns; W_V row = target),
+/// `attention` [block, block] (NaN where no line reaches the row), `attention_rows` [block], attribute `cosine`.
+struct WeightsKind: StageKind {
+    let name = "alpine-weights"
+    let version = 1
+    let summary = "ALPINE §4.4: W_M′, W_V′ at every checkpoint, mean attention on test lines, Table 1 cosine"
+    let parameters: [ParameterSpec] = []
+    let inputs = [
+        InputSlot("paths", help: "the alpine-paths stage (test lines)"),
+        InputSlot("trained", help: "a 1-layer alpine-train stage on those paths"),
+    ]
+
+    func run(_ context: StageContext) throws {
+        let trained = try context.openHDF5("trained", "trained.h5")
+        guard try trained.intAttribute("layers") == 1 else {
+            throw PipelineError("the §4.4 readouts are defined for a 1-layer model; this one has \(try trained.intAttribute("layers"))")
+        }
+        let n = try trained.intAttribute("nodes"), block = try trained.intAttribute("block")
+        let steps = try trained.readInts("checkpoint_steps").values
+        var wm: [Float] = [], wv: [Float] = []
+        for step in steps {
+            let readout = WeightReadout(model: try ALPINEFiles.readModel(trained, "checkpoints/\(step)", capacity: 1),
+                                        nodeCount: n)
+            wm += readout.adjacencyReadout
+            wv += readout.reachabilityReadout
+        }
+        let final = try ALPINEFiles.readModel(trained, "final", capacity: 1024 * block)
+        let testLines = try ALPINEFiles.readLines(try context.openHDF5("paths", "paths.h5"), "test")
+        // Teacher forcing on the whole line but its "\n" (whose prediction would follow the line).
+        let map = AttentionMap(model: final, sequences: testLines.map { Array($0.dropLast()) })
+        let cosine = WeightReadout(model: final, nodeCount: n).additivityCosine
+        let file = try context.createHDF5("weights.h5")
+        try file.write("checkpoint_steps", steps, shape: [steps.count])
+        try file.write("W_M", wm, shape: [steps.count, n, n])
+        try file.write("W_V", wv, shape: [steps.count, n, n])
+        try file.write("attention", map.mean, shape: [block, block])
+        try file.write("attention_rows", map.rowCounts.map(Int64.init), shape: [block])
+        try file.setAttribute("cosine", cosine)
+        try file.setAttribute("target_attention", map.meanWeight(onKey: 1, rows: 2..<block))
+        try file.close()
+    }
+}
