@@ -57,7 +57,7 @@ print(String(format: "sequence generation (haar, d = 5)     %8.0f sequences/s (1
 // 4. Closed-form GD of Figure 3 (rotations, d = 10, H = 8, T = 20).
 var generator = SeededGenerator(seed: 0)
 let initial = DiagonalMultiHeadParameters(heads: 8, dimension: 10, contextLength: 20, generator: &generator)
-let gdTime = seconds { _ = trainByGradientDescent(RotationPopulationLoss(), from: initial, learningRate: 1e-3, iterations: 100_000, lossStride: 100) }
+let gdTime = seconds { _ = try! trainByGradientDescent(RotationPopulationLoss(), from: initial, learningRate: 1e-3, iterations: 100_000, lossStride: 100) }
 print(String(format: "closed-form GD (rotations)            %8.0f iterations/s (%.2f µs/iteration; reference JAX ≈ 770 µs)",
              100_000 / gdTime, gdTime / 100_000 * 1e6))
 
@@ -94,7 +94,7 @@ for layers in 1...3 {
         parameters: .pytorchDefault(layerCount: layers, dimension: 5, generator: &generator),
         trainSequences: augmentedTrain, trainShape: SequenceShape(count: 16384, tokenCount: 51, dimension: 5),
         testSequences: augmentedTest, testShape: SequenceShape(count: 1024, tokenCount: 51, dimension: 5))
-    let times = (0..<3).map { _ in seconds { _ = trainer.trainEpoch(shuffling: &generator) } }
+    let times = (0..<3).map { _ in seconds { _ = try! trainer.trainEpoch(shuffling: &generator) } }
     // Forward + backward ≈ 3 × forward; forward per sequence and layer: 4 projections of 50 tokens (15×15) and the
     // two 50×50×15 attention products, about 0.24 MFLOP; so about 0.72 MFLOP × 16384 sequences per layer and epoch.
     let flops = 0.72e6 * 16384 * Double(layers)
@@ -110,5 +110,5 @@ func haarSequences(_ count: Int) throws -> MultiHeadSequences {
 }
 let trainer = MultiHeadTrainer(configuration: .paper, training: try haarSequences(16384), test: try haarSequences(1024),
                                options: .paper, generator: SeededGenerator(seed: 0))
-let epochTime = seconds { _ = trainer.trainEpoch() }
+let epochTime = seconds { _ = try! trainer.trainEpoch() }
 print(String(format: "Figure 7 model, one epoch (paper size) %8.2f s/epoch (reference PyTorch: 120-360 s)", epochTime))
