@@ -156,11 +156,21 @@ public struct Store: Sendable {
     public func removeAbandonedWork() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
         for name in names {
-            if let pidText = name.split(separator: ".").last, let pid = Int32(pidText), pid > 0, kill(pid, 0) == 0 {
+            if let pidText = name.split(separator: ".").last, let pid = Int32(pidText), pid > 0, Self.isRunning(pid) {
                 continue
             }
             try? FileManager.default.removeItem(atPath: temporaryDirectory + "/" + name)
         }
+    }
+
+    /// Whether process `pid` exists and is not a zombie: a stage killed with its scheduler is re-parented to the
+    /// container's pid 1, which may never reap it, and kill(pid, 0) succeeds on a zombie.
+    public static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state != "Z" && state != "X"
     }
 
     // MARK: Records
