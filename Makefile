@@ -4,7 +4,7 @@ ICAR_RELEASE := .build/release/icar
 PROFILE ?= paper
 JOBS ?= $(shell nproc)
 
-.PHONY: all bootstrap build figures quick test bench versions clean
+.PHONY: all bootstrap build figures quick test faults bench versions clean
 
 all: figures
 
@@ -25,6 +25,12 @@ quick:
 test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Only the fault suite (Tests/EndToEndTests/Faults, issue #11): kills, bit flips, malformed pipelines, full disk,
+# read-only store, diverging trainings. `make test` runs it too.
+faults: bootstrap
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter Faults
 
 # Runs the pipeline first (a no-op when cached), so the no-op figure is measured on the full pipeline.
 bench: figures

@@ -5,8 +5,8 @@ import Testing
 final class Testbed {
     let directory: String
 
-    init(_ pipeline: String) throws {
-        directory = NSTemporaryDirectory() + "icar-test-" + UUID().uuidString
+    init(_ pipeline: String, under parent: String = NSTemporaryDirectory()) throws {
+        directory = (parent.hasSuffix("/") ? parent : parent + "/") + "icar-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try write(pipeline)
     }

@@ -4,25 +4,25 @@ import Testing
 
 private let configuration = MultiHeadConfiguration(dimension: 5, headCount: 4, positionCount: 8)
 
-@Test func trainingIsDeterministicForASeed() {
+@Test func trainingIsDeterministicForASeed() throws {
     let training = haarSequences(count: 48, tokenCount: 9, dimension: 5, seed: 91)
     let test = haarSequences(count: 16, tokenCount: 9, dimension: 5, seed: 92)
     let options = MultiHeadTrainingOptions(batchSize: 16, epochCount: 2)
-    func run(_ seed: UInt64) -> ([MultiHeadEpochReport], [[Float]]) {
+    func run(_ seed: UInt64) throws -> ([MultiHeadEpochReport], [[Float]]) {
         let trainer = MultiHeadTrainer(configuration: configuration, training: training, test: test, options: options,
                                        generator: SeededGenerator(seed: seed))
         var calls = 0
-        let reports = trainer.train { _ in calls += 1 }
+        let reports = try trainer.train { _ in calls += 1 }
         #expect(calls == 2)
         return (reports, trainer.parameters.tensors)
     }
-    let (first, firstParameters) = run(7), (second, secondParameters) = run(7), (other, _) = run(8)
+    let (first, firstParameters) = try run(7), (second, secondParameters) = try run(7), (other, _) = try run(8)
     #expect(first == second)
     #expect(firstParameters == secondParameters)
     #expect(first != other)
 }
 
-@Test func firstEpochReportsTheInitialLossAndTheTestLoss() {
+@Test func firstEpochReportsTheInitialLossAndTheTestLoss() throws {
     // One full batch: the epoch's train loss is the loss of the initial parameters on the whole training set.
     let training = haarSequences(count: 24, tokenCount: 9, dimension: 5, seed: 93)
     let test = haarSequences(count: 8, tokenCount: 9, dimension: 5, seed: 94)
@@ -31,7 +31,7 @@ private let configuration = MultiHeadConfiguration(dimension: 5, headCount: 4, p
     let trainer = MultiHeadTrainer(configuration: configuration, training: training, test: test,
                                    options: MultiHeadTrainingOptions(batchSize: 32, epochCount: 1),
                                    generator: SeededGenerator(seed: 3))
-    let report = trainer.trainEpoch()
+    let report = try trainer.trainEpoch()
     let network = MultiHeadNetwork<Float>(configuration: configuration, batchCapacity: 32)
     let initialLoss = network.loss(parameters: initial, sequences: training, indices: Array(0..<24))
     #expect(abs(report.meanTrainLoss - initialLoss) < 1e-5 * initialLoss)
@@ -46,7 +46,7 @@ private let configuration = MultiHeadConfiguration(dimension: 5, headCount: 4, p
     let trainer = MultiHeadTrainer(configuration: configuration, training: training, test: test,
                                    options: MultiHeadTrainingOptions(batchSize: 64, epochCount: 20),
                                    generator: SeededGenerator(seed: 4))
-    let reports = trainer.train()
+    let reports = try trainer.train()
     let zero = try MultiHeadBaselines(sequences: test).zero
     #expect(reports.last!.testLoss < 0.9 * zero)
     #expect(reports.last!.meanTrainLoss < reports.first!.meanTrainLoss)

@@ -20,7 +20,13 @@ public struct FigurePublisher: Sendable {
                (try? FileDigest.sha256(ofFile: destination)) == output.sha256 {
                 continue
             }
-            try AtomicFile.copy(from: store.entryDirectory(manifest.key) + "/" + file, to: destination)
+            // The entry's file is re-hashed now: a size/mtime check would publish bytes that rotted in the store.
+            let source = store.entryDirectory(manifest.key) + "/" + file
+            guard (try? FileDigest.sha256(ofFile: source)) == output.sha256 else {
+                throw PipelineError("stage \(stage.name): stored \(file) does not match its SHA-256, so it was not "
+                    + "published. Repair: `icar audit --quarantine`, then `icar run`")
+            }
+            try AtomicFile.copy(from: source, to: destination)
             written.append(destination)
         }
         return written

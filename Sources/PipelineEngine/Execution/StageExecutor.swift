@@ -70,7 +70,9 @@ public struct LocalProcessExecutor: StageExecutor {
                 if let update = ProgressUpdate.parse(line[...]) {
                     onUpdate(update)
                 } else if line.hasPrefix(Self.errorPrefix) {
-                    failureMessage = String(line.dropFirst(Self.errorPrefix.count))
+                    // A message of several lines (an external program's own error output) arrives line by line.
+                    let part = String(line.dropFirst(Self.errorPrefix.count))
+                    failureMessage = failureMessage.map { $0 + "\n    " + part } ?? part
                 } else {
                     lastLines.append(line)
                     if lastLines.count > 12 { lastLines.removeFirst() }

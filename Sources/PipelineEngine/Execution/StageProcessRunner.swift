@@ -15,7 +15,16 @@ public enum StageProcessRunner {
         }
         let parameters = StageParameters(Dictionary(uniqueKeysWithValues: members.map { ($0.key, $0.value) }))
         let store = Store(root: job.storeRoot)
+        try verifyInputs(of: job, in: store)
         let work = try store.makeWorkDirectory(key: job.key)
+        // Scratch files of the stage and of the programs it starts go to data/tmp, never to the system's /tmp: the
+        // directory ends in this process's id, so the next run removes it if the stage is killed.
+        let scratch = store.temporaryDirectory + "/scratch-\(job.key.prefix(12)).\(getpid())"
+        guard mkdir(scratch, 0o755) == 0 || errno == EEXIST else {
+            throw PipelineError.system("create the scratch directory", scratch, errno: errno)
+        }
+        setenv("TMPDIR", scratch, 1)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let started = Date()
         let startedClock = DispatchTime.now()
         let context = StageContext(stageName: job.stage, kindName: job.kind, kindVersion: job.version, key: job.key,
@@ -24,8 +33,9 @@ public enum StageProcessRunner {
         do {
             try kind.run(context)
         } catch {
+            let failure = explainingAFullDisk(error, errno: errno, work: work)
             try? FileManager.default.removeItem(atPath: work)
-            throw error
+            throw failure
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - startedClock.uptimeNanoseconds) / 1e9
         let formatter = ISO8601DateFormatter()
@@ -40,8 +50,39 @@ public enum StageProcessRunner {
                          wallSeconds: wall, cpuSeconds: processorSeconds())
             }
         } catch {
+            let failure = explainingAFullDisk(error, errno: errno, work: work)
             try? FileManager.default.removeItem(atPath: work)
-            throw error
+            throw failure
+        }
+    }
+
+    /// Libraries report a full disk in their own words ("cannot write 'x' to HDF5 file …"); when the device holding
+    /// the work directory is full, the error says so, with the path, before the work directory is removed.
+    static func explainingAFullDisk(_ error: Error, errno code: Int32, work: String) -> Error {
+        let text = (error as? PipelineError)?.message ?? String(describing: error)
+        if text.contains("no space left on device") { return error }
+        var info = statvfs()
+        let nearlyFull = statvfs(work, &info) == 0 && UInt64(info.f_bavail) * UInt64(info.f_frsize) < 1 << 20
+        guard code == ENOSPC || code == EDQUOT || nearlyFull else { return error }
+        return PipelineError("no space left on device: \(work) (\(text))")
+    }
+
+    /// Re-hashes every file of every input entry against its manifest before the stage reads any: the scheduler trusts
+    /// size and modification time, and a result computed from rotten bytes would be committed under the good key.
+    static func verifyInputs(of job: StageJob, in store: Store) throws {
+        for (slot, input) in job.inputs.sorted(by: { $0.key < $1.key }) {
+            let problem: String?
+            switch store.condition(of: input.key, thorough: true) {
+            case .intact:
+                problem = store.manifest(input.key)?.contentHash == input.contentHash
+                    ? nil : "its content hash is not the one this stage's key was made from"
+            case .missing: problem = "the entry is gone from the store"
+            case let .damaged(description): problem = description
+            }
+            if let problem {
+                throw PipelineError("input '\(slot)' (stage \(input.stage), entry \(input.key.prefix(12))) is damaged: "
+                    + "\(problem); nothing was computed from it. Repair: `icar audit --quarantine`, then `icar run`")
+            }
         }
     }
 

@@ -18,12 +18,20 @@ public protocol StageKind: Sendable {
     /// A rough run time in seconds on a 2-core machine, used only to start long stages first (it is not part of the
     /// key); 0 when unknown or negligible.
     func estimatedSeconds(_ parameters: StageParameters) -> Double
+    /// Checks what the parameter specs alone cannot (a dimension a family cannot take), when pipeline.json loads;
+    /// throws one message.
+    func validate(_ parameters: StageParameters) throws
+    /// The memory the stage will hold at its peak, in bytes, estimated from its parameters (0 = small). The loader
+    /// refuses a stage that needs more than the machine has, before anything runs.
+    func estimatedPeakBytes(_ parameters: StageParameters) -> Double
 }
 
 public extension StageKind {
     var inputs: [InputSlot] { [] }
     func publishedFiles(_ parameters: StageParameters) -> [String] { [] }
     func estimatedSeconds(_ parameters: StageParameters) -> Double { 0 }
+    func validate(_ parameters: StageParameters) throws {}
+    func estimatedPeakBytes(_ parameters: StageParameters) -> Double { 0 }
 }
 
 /// The stage kinds a pipeline may use, by name.

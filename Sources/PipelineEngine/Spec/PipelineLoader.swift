@@ -137,6 +137,11 @@ public struct PipelineLoader {
             }
         }
         var profile = try stringField("default_profile", default: profileNames.first ?? "default")
+        // Checked even when --profile picks another: the next plain `icar run` would otherwise fail.
+        if root.member("default_profile") != nil, !profileNames.contains(profile) {
+            let list = profileNames.isEmpty ? "none are defined" : "defined: \(profileNames.joined(separator: ", "))"
+            throw fail("default_profile: unknown profile '\(profile)' (\(list))")
+        }
         if let requestedProfile { profile = requestedProfile }
         if !profileNames.isEmpty || requestedProfile != nil || root.member("default_profile") != nil {
             guard profileNames.contains(profile) else {
@@ -194,7 +199,20 @@ public struct PipelineLoader {
                 for slot in raw.kind.inputs where !slot.optional && slot.name != InputSlot.anyName && raw.inputs[slot.name] == nil {
                     throw fail("stage '\(name)': missing input \"\(slot.name)\" (\(slot.help))", raw.member.position)
                 }
-                resolved.append(ResolvedStage(name: name, kind: raw.kind, parameters: StageParameters(values),
+                let parameters = StageParameters(values)
+                let during = profileNames.isEmpty ? "" : " (profile '\(profile)')"
+                do {
+                    try raw.kind.validate(parameters)
+                } catch let error as PipelineError {
+                    throw fail("stage '\(name)'\(during): \(error.message)", raw.member.position)
+                }
+                let bytes = raw.kind.estimatedPeakBytes(parameters)
+                if let total = MachineMemory.totalBytes, bytes > Double(total) {
+                    throw fail(String(format: "stage '%@'%@ would need about %.3g GB of memory (estimated from its parameters); "
+                        + "this machine has %.3g GB (MemTotal)", name, during, bytes / 1e9, Double(total) / 1e9),
+                        raw.member.position)
+                }
+                resolved.append(ResolvedStage(name: name, kind: raw.kind, parameters: parameters,
                                               inputs: raw.inputs, description: raw.description))
             }
             return resolved

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The content-addressed store under `data/`:
 ///
@@ -28,10 +29,10 @@ public struct Store: Sendable {
 
     public func createDirectories() throws {
         for directory in [root, entriesDirectory, temporaryDirectory, recordsDirectory, logsDirectory] {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw PipelineError("cannot create the store directory \(directory): \(error.localizedDescription)")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { continue }
+            if mkdir(directory, 0o755) != 0, errno != EEXIST {
+                throw PipelineError.system("create the store directory", directory, errno: errno)
             }
         }
     }
@@ -102,7 +103,7 @@ public struct Store: Sendable {
     public func makeWorkDirectory(key: String) throws -> String {
         let work = temporaryDirectory + "/\(key).\(getpid())"
         try? FileManager.default.removeItem(atPath: work)
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        guard mkdir(work, 0o755) == 0 else { throw PipelineError.system("create the work directory", work, errno: errno) }
         return work
     }
 
@@ -155,11 +156,21 @@ public struct Store: Sendable {
     public func removeAbandonedWork() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
         for name in names {
-            if let pidText = name.split(separator: ".").last, let pid = Int32(pidText), pid > 0, kill(pid, 0) == 0 {
+            if let pidText = name.split(separator: ".").last, let pid = Int32(pidText), pid > 0, Self.isRunning(pid) {
                 continue
             }
             try? FileManager.default.removeItem(atPath: temporaryDirectory + "/" + name)
         }
+    }
+
+    /// Whether process `pid` exists and is not a zombie: a stage killed with its scheduler is re-parented to the
+    /// container's pid 1, which may never reap it, and kill(pid, 0) succeeds on a zombie.
+    public static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state != "Z" && state != "X"
     }
 
     // MARK: Records
@@ -197,14 +208,26 @@ public struct Store: Sendable {
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         let temporary = path + ".tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-        do {
-            try data.write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            throw PipelineError("cannot write \(path): \(error.localizedDescription)")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw PipelineError.system("write", path, errno: errno) }
+        var written = 0
+        let failure: Int32? = data.withUnsafeBytes { bytes in
+            while written < bytes.count {
+                let count = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0 { if errno == EINTR { continue }; return errno }
+                written += count
+            }
+            return fsync(fd) == 0 || errno == EINVAL ? nil : errno
+        }
+        close(fd)
+        if let failure {
+            unlink(temporary)
+            throw PipelineError.system("write", path, errno: failure)
         }
         guard rename(temporary, path) == 0 else {
+            let code = errno
             unlink(temporary)
-            throw PipelineError("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw PipelineError.system("write", path, errno: code)
         }
     }
 
@@ -212,14 +235,9 @@ public enum AtomicFile {
     public static func copy(from source: String, to path: String) throws {
         let temporary = path + ".tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         unlink(temporary)
-        do {
-            try FileManager.default.copyItem(atPath: source, toPath: temporary)
-        } catch {
-            throw PipelineError("cannot copy \(source) to \(path): \(error.localizedDescription)")
+        guard let data = FileManager.default.contents(atPath: source) else {
+            throw PipelineError("cannot read \(source) to copy it to \(path)")
         }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw PipelineError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        try write(data, to: path)
     }
 }

@@ -12,8 +12,10 @@ public final class StoreLock {
     public init(path: String, wait: Bool, command: String, shared: Bool = false,
                 hint: String = "wait for it to finish, or pass --wait to queue behind it") throws {
         self.path = path
-        let fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw PipelineError("cannot open the store lock \(path): \(String(cString: strerror(errno)))") }
+        var fd = open(path, O_RDWR | O_CREAT, 0o644)
+        // A reader may check a store it cannot write (a read-only mount): flock works on a read-only descriptor too.
+        if fd < 0, shared, errno == EROFS || errno == EACCES { fd = open(path, O_RDONLY) }
+        guard fd >= 0 else { throw PipelineError.system("open the store lock", path, errno: errno) }
         let mode = shared ? LOCK_SH : LOCK_EX
         if flock(fd, mode | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK else {

@@ -11,6 +11,8 @@ public struct EchoStageKind: StageKind {
     public let parameters: [ParameterSpec] = [
         ParameterSpec("text", .string, default: .string(""), help: "text written to echo.txt"),
         ParameterSpec("fail", .boolean, default: .bool(false), help: "throw an error after writing part of the output"),
+        ParameterSpec("fail_message", .string, default: .string("test-echo was asked to fail"),
+                      help: "the error thrown when fail is set (may span lines, like a program's error output)"),
         ParameterSpec("sleep_seconds", .number, default: .number(0), help: "pause after writing half of the output",
                       minimum: 0),
         ParameterSpec("publish", .string, default: .string(""), help: "also write this file and publish it to figures/"),
@@ -38,7 +40,7 @@ public struct EchoStageKind: StageKind {
         context.progress(1, of: 2, "half written")
         let pause = context.parameters.number("sleep_seconds")
         if pause > 0 { Thread.sleep(forTimeInterval: pause) }
-        if context.parameters.boolean("fail") { throw PipelineError("test-echo was asked to fail") }
+        if context.parameters.boolean("fail") { throw PipelineError(context.parameters.string("fail_message")) }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let figure = context.parameters.string("publish")
         if !figure.isEmpty { try Data(("figure: " + text).utf8).write(to: URL(fileURLWithPath: context.outputFile(figure))) }

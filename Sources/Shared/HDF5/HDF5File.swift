@@ -54,12 +54,34 @@ public final class HDF5File {
 
     // MARK: Writing datasets
 
-    public func write(_ name: String, _ values: [Double], shape: [Int]) throws {
+    /// Which non-finite values a dataset may hold. Every stage writes its floating-point results through `write`,
+    /// which refuses NaN and ±∞ unless told otherwise: a diverged or broken computation fails its stage instead of
+    /// being committed.
+    public enum NonFiniteValues: Sendable {
+        case refused
+        /// NaN marks cells that have no value by design (a plot's masked region); ±∞ is still refused.
+        case nanMeansMasked
+        /// A measurement that may be infinite by definition (a condition number of a singular kernel).
+        case allowed
+    }
+
+    public func write(_ name: String, _ values: [Double], shape: [Int], nonFinite: NonFiniteValues = .refused) throws {
+        try Self.requireFinite(values, name: name, path: path, policy: nonFinite)
         try values.withUnsafeBytes { try writeRaw(name, $0.baseAddress, shape: shape, count: values.count, type: icar_h5t_native_double()) }
     }
 
     public func write(_ name: String, _ values: [Float], shape: [Int]) throws {
+        try Self.requireFinite(values, name: name, path: path, policy: .refused)
         try values.withUnsafeBytes { try writeRaw(name, $0.baseAddress, shape: shape, count: values.count, type: icar_h5t_native_float()) }
+    }
+
+    private static func requireFinite<T: BinaryFloatingPoint>(_ values: [T], name: String, path: String,
+                                                               policy: NonFiniteValues) throws {
+        if case .allowed = policy { return }
+        for (index, value) in values.enumerated() where !value.isFinite {
+            if case .nanMeansMasked = policy, value.isNaN { continue }
+            throw HDF5Error.nonFinite(path: path, name: name, index: index, value: Double(value))
+        }
     }
 
     public func write(_ name: String, _ values: [Int64], shape: [Int]) throws {
@@ -265,6 +287,7 @@ public enum HDF5Error: Error, CustomStringConvertible {
     case cannotRead(path: String, name: String)
     case missingDataset(path: String, name: String)
     case shapeMismatch(name: String, shape: [Int], count: Int)
+    case nonFinite(path: String, name: String, index: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -274,6 +297,8 @@ public enum HDF5Error: Error, CustomStringConvertible {
         case let .cannotWrite(path, name): return "cannot write '\(name)' to HDF5 file \(path)"
         case let .cannotRead(path, name): return "cannot read '\(name)' from HDF5 file \(path)"
         case let .missingDataset(path, name): return "HDF5 file \(path) has no dataset '\(name)'"
+        case let .nonFinite(path, name, index, value):
+            return "refusing to store dataset '\(name)' in \(path): element \(index) is \(value), not a finite number"
         case let .shapeMismatch(name, shape, count):
             return "dataset '\(name)': shape \(shape) needs \(shape.reduce(1, *)) values, got \(count)"
         }

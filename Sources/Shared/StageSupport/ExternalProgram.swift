@@ -7,9 +7,15 @@ public enum ExternalProgram {
     /// program cannot start or exits non-zero.
     public static func run(_ arguments: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let environment { process.environment = environment }
+        // setpriv --pdeathsig: the kernel kills the program when its stage process dies (a killed stage must not
+        // leave gnuplot or pip running on).
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--pdeathsig", "KILL", "--", "/usr/bin/env"] + arguments
+        if var environment {
+            // Scratch space stays inside the store's tmp/ (set by the stage process), where the next run cleans it.
+            if environment["TMPDIR"] == nil { environment["TMPDIR"] = ProcessInfo.processInfo.environment["TMPDIR"] }
+            process.environment = environment
+        }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -98,7 +98,7 @@ public struct TheoryTable {
     public func write(_ context: StageContext, figure: String) throws {
         let name = figure + "-theory"
         let file = try context.createHDF5("theory.h5")
-        try file.write("measured", rows.map(\.measured), shape: [rows.count])
+        try file.write("measured", rows.map(\.measured), shape: [rows.count], nonFinite: .allowed)
         try file.write("passed", rows.map { Int64($0.passed ? 1 : 0) }, shape: [rows.count])
         try file.setAttribute("title", title)
         let claims = rows.map { ["claim": $0.claim, "tolerance": $0.tolerance, "note": $0.note, "paper": $0.paper] }

@@ -24,11 +24,18 @@ struct ExecStageCommand: ParsableCommand {
             let stageJob = try StageJob.read(from: job)
             _ = try StageProcessRunner.execute(stageJob, registry: AllPapers.registry(), emit: emit)
         } catch let error as PipelineError {
-            emit(LocalProcessExecutor.errorPrefix + error.message)
+            emitFailure(error.message, emit)
             throw ExitCode(1)
         } catch {
-            emit(LocalProcessExecutor.errorPrefix + String(describing: error))
+            emitFailure(String(describing: error), emit)
             throw ExitCode(1)
+        }
+    }
+
+    /// Every line of the message carries the prefix, so all of it (a program's own error output) reaches the terminal.
+    private func emitFailure(_ message: String, _ emit: (String) -> Void) {
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            emit(LocalProcessExecutor.errorPrefix + line)
         }
     }
 }

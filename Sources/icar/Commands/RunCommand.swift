@@ -64,6 +64,8 @@ struct RunCommand: ParsableCommand {
                 try printDryRun(pipeline, store: store, runOptions)
                 return
             }
+            // A wrong stage name is a wrong command line: refused before data/ is created or locked.
+            _ = try RunScheduler.selection(pipeline, runOptions)
             try store.createDirectories()
             let lock = try StoreLock(path: store.lockPath, wait: wait, command: "icar run")
             defer { withExtendedLifetime(lock) {} }

@@ -9,6 +9,10 @@ struct StatusCommand: ParsableCommand {
         Reasons a stage is stale: never run; params changed (with old → new values); input changed; implementation
         version changed; entry damaged; or an input that must be recomputed first. Nothing is run or written.
 
+        For speed, status trusts an entry whose files keep the size and modification time recorded in its manifest
+        (it re-hashes only files whose time changed); `icar audit` re-hashes every byte, and `icar run` re-hashes
+        every file a stage reads or publishes at the moment it uses it.
+
         Example:
           icar status --profile quick
         """
@@ -28,7 +32,8 @@ struct StatusCommand: ParsableCommand {
                 printOut("\(status.state.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(name)  \(key)\(reason)")
             }
             let stale = statuses.filter { $0.state == .stale }.count
-            printOut("\(statuses.count - stale) cached, \(stale) stale (profile \(pipeline.profile))")
+            printOut("\(statuses.count - stale) cached, \(stale) stale (profile \(pipeline.profile); "
+                + "cached = sizes and modification times match the manifests, `icar audit` re-hashes)")
         }
     }
 }

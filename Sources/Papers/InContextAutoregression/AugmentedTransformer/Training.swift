@@ -38,6 +38,8 @@ public final class AugmentedTransformerTrainer {
     public private(set) var parameters: TransformerParameters<Float>
     public private(set) var history: [EpochRecord] = []
     private var optimiser: Adam
+    /// Optimiser steps taken so far: the step a divergence names.
+    public private(set) var optimiserSteps = 0
     private var gradient: TransformerParameters<Float>
     private let network: AugmentedTransformerNetwork<Float>
     private let trainSequences: [Float]
@@ -73,16 +75,18 @@ public final class AugmentedTransformerTrainer {
     /// One pass over the training set in the order of a fresh permutation from `shuffling`, one Adam step per batch
     /// (the last batch may be smaller, like a DataLoader without drop_last); then the test loss.
     @discardableResult
-    public func trainEpoch(shuffling: inout SeededGenerator) -> EpochRecord {
+    public func trainEpoch(shuffling: inout SeededGenerator) throws -> EpochRecord {
         let order = shuffling.permutation(trainShape.count)
         var lossSum = 0.0, batches = 0, lastLoss = 0.0
-        trainSequences.withUnsafeBufferPointer { sequences in
+        try trainSequences.withUnsafeBufferPointer { sequences in
             var start = 0
             while start < order.count {
                 let end = min(start + configuration.batchSize, order.count)
                 network.load(sequences: sequences, shape: trainShape, indices: order[start..<end])
                 network.stage(parameters)
                 lastLoss = network.forward()
+                try TrainingDiverged.check(lastLoss, step: optimiserSteps)
+                optimiserSteps += 1
                 network.backward()
                 network.unstageGradient(into: &gradient)
                 optimiser.beginStep()
@@ -125,13 +129,13 @@ public func trainAugmentedTransformer(configuration: TrainingConfiguration,
                                       trainSequences: [Float], trainShape: SequenceShape,
                                       testSequences: [Float], testShape: SequenceShape,
                                       generator: inout SeededGenerator,
-                                      progress: (EpochRecord) -> Void = { _ in }) -> TrainingResult {
+                                      progress: (EpochRecord) -> Void = { _ in }) throws -> TrainingResult {
     let initial = TransformerParameters<Float>.pytorchDefault(layerCount: configuration.layerCount,
                                                               dimension: trainShape.dimension, generator: &generator)
     let trainer = AugmentedTransformerTrainer(configuration: configuration, parameters: initial,
                                               trainSequences: trainSequences, trainShape: trainShape,
                                               testSequences: testSequences, testShape: testShape)
-    for _ in 0..<configuration.epochs { progress(trainer.trainEpoch(shuffling: &generator)) }
+    for _ in 0..<configuration.epochs { progress(try trainer.trainEpoch(shuffling: &generator)) }
     return TrainingResult(parameters: trainer.parameters, history: trainer.history,
                           weights: TrainedWeights(trainer.parameters), testPredictions: trainer.testPredictions())
 }

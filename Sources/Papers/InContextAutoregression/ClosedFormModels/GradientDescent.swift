@@ -1,3 +1,5 @@
+import Numerics
+
 /// The outcome of a gradient-descent run: the final parameters and the loss trajectory.
 public struct GradientDescentResult: Sendable {
     public var parameters: DiagonalMultiHeadParameters
@@ -24,7 +26,7 @@ public struct GradientDescentResult: Sendable {
 public func trainByGradientDescent<Loss: PopulationLoss>(
     _ loss: Loss, from initial: DiagonalMultiHeadParameters, learningRate: Double, iterations: Int,
     lossStride: Int = 1, progressInterval: Int = 1000, progress: ((Int) -> Void)? = nil
-) -> GradientDescentResult {
+) throws -> GradientDescentResult {
     precondition(iterations >= 0 && lossStride >= 1 && progressInterval >= 1,
                  "need iterations ≥ 0, lossStride ≥ 1 and progressInterval ≥ 1")
     var parameters = initial
@@ -37,6 +39,7 @@ public func trainByGradientDescent<Loss: PopulationLoss>(
 
     for iteration in 0..<iterations {
         let value = loss.evaluateThroughProduct(parameters, workspace: &workspace, gradient: &gradient)
+        try TrainingDiverged.check(value, step: iteration)
         if iteration % lossStride == 0 {
             recordedIterations.append(iteration)
             losses.append(value)
@@ -49,6 +52,7 @@ public func trainByGradientDescent<Loss: PopulationLoss>(
     }
     recordedIterations.append(iterations)
     losses.append(loss.loss(parameters))
+    try TrainingDiverged.check(losses[losses.count - 1], step: iterations)
     return GradientDescentResult(parameters: parameters, recordedIterations: recordedIterations, losses: losses)
 }
 

@@ -43,6 +43,8 @@ public final class MultiHeadTrainer {
     private let test: MultiHeadSequences
     private var generator: SeededGenerator
     private var optimizer: Adam
+    /// Optimiser steps taken so far: the step a divergence names.
+    public private(set) var optimizerSteps = 0
     private let network: MultiHeadNetwork<Float>
 
     /// Draws the initial parameters (PyTorch defaults) from `generator`, then keeps it for the shuffles.
@@ -63,13 +65,15 @@ public final class MultiHeadTrainer {
     /// One pass over a fresh permutation of the training set (last batch possibly smaller, like PyTorch's
     /// DataLoader without drop_last), then the test loss.
     @discardableResult
-    public func trainEpoch() -> MultiHeadEpochReport {
+    public func trainEpoch() throws -> MultiHeadEpochReport {
         let order = generator.permutation(training.count)
         var weightedLoss = 0.0, lastLoss = 0.0
         var start = 0
         while start < order.count {
             let indices = Array(order[start..<min(start + options.batchSize, order.count)])
             let (loss, gradient) = network.lossAndGradient(parameters: parameters, sequences: training, indices: indices)
+            try TrainingDiverged.check(loss, step: optimizerSteps)
+            optimizerSteps += 1
             optimizer.beginStep()
             let paths = MultiHeadParameters<Float>.tensorKeyPaths
             for (index, path) in paths.enumerated() {
@@ -88,8 +92,8 @@ public final class MultiHeadTrainer {
 
     /// Runs the remaining epochs of `options.epochCount`, calling `progress` after each.
     @discardableResult
-    public func train(progress: (MultiHeadEpochReport) -> Void = { _ in }) -> [MultiHeadEpochReport] {
-        while reports.count < options.epochCount { progress(trainEpoch()) }
+    public func train(progress: (MultiHeadEpochReport) -> Void = { _ in }) throws -> [MultiHeadEpochReport] {
+        while reports.count < options.epochCount { progress(try trainEpoch()) }
         return reports
     }
 

@@ -16,8 +16,8 @@ public struct PositionalTrainingResult: Sendable {
 /// Full-batch gradient descent P_{j+1} = P_j − η ∇L(P_j) from P_0 = 0 (PAPER.md §4: η = 0.5).
 public enum PositionalTraining {
     /// Runs exactly `steps` steps.
-    public static func train(model: PositionalModel, learningRate: Double, steps: Int) -> PositionalTrainingResult {
-        run(model: model, learningRate: learningRate, maximumSteps: steps) { _, _ in false }
+    public static func train(model: PositionalModel, learningRate: Double, steps: Int) throws -> PositionalTrainingResult {
+        try run(model: model, learningRate: learningRate, maximumSteps: steps) { _, _ in false }
     }
 
     /// Stops one step after the loss first drops below `threshold`.
@@ -27,20 +27,21 @@ public enum PositionalTraining {
     /// number of steps is k = m + 1 and L(P_{k−1}) < threshold ≤ L(P_{k−2}). If the threshold is not reached within
     /// `maximumSteps` steps, the result has `reachedThreshold == false` and k = maximumSteps.
     public static func trainUntil(model: PositionalModel, learningRate: Double, threshold: Double = 1e-3,
-                                  maximumSteps: Int = 100_000) -> PositionalTrainingResult {
-        run(model: model, learningRate: learningRate, maximumSteps: maximumSteps) { step, losses in
+                                  maximumSteps: Int = 100_000) throws -> PositionalTrainingResult {
+        try run(model: model, learningRate: learningRate, maximumSteps: maximumSteps) { step, losses in
             // Stop before step j when L(P_{j−1}) < threshold, i.e. right after the step from P_{j−1}.
             step >= 1 && losses[step - 1] < threshold
         }
     }
 
     private static func run(model: PositionalModel, learningRate: Double, maximumSteps: Int,
-                            shouldStop: (Int, [Double]) -> Bool) -> PositionalTrainingResult {
+                            shouldStop: (Int, [Double]) -> Bool) throws -> PositionalTrainingResult {
         var weights = Matrix(rows: model.size, columns: model.size)
         var losses: [Double] = []
         var step = 0
         while true {
             let (loss, gradient) = model.lossAndGradient(weights)
+            try TrainingDiverged.check(loss, step: step)
             losses.append(loss)
             if shouldStop(step, losses) {
                 return PositionalTrainingResult(weights: weights, losses: losses, steps: step, reachedThreshold: true)

@@ -28,7 +28,7 @@ public struct PositionalEncodingExperiment: Sendable {
     public static func run(sequences: PhaseSequences, mu: Double, learningRate: Double = 0.5,
                            threshold: Double = 1e-3, maximumSteps: Int = 100_000) throws -> PositionalEncodingExperiment {
         let model = PositionalModel(sequences: sequences)
-        let training = PositionalTraining.trainUntil(model: model, learningRate: learningRate, threshold: threshold,
+        let training = try PositionalTraining.trainUntil(model: model, learningRate: learningRate, threshold: threshold,
                                                      maximumSteps: maximumSteps)
         let empirical = PositionalKernel.empirical(of: sequences)
         let population = PositionalKernel.population(size: model.size, mu: mu)

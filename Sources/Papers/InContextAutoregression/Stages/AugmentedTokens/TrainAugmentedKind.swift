@@ -34,7 +34,7 @@ struct TrainAugmentedKind: StageKind {
                                                   learningRate: Float(p.number("learning_rate")))
         var generator = SeededGenerator(seed: p.seed())
         let epochs = configuration.epochs
-        let result = trainAugmentedTransformer(
+        let result = try trainAugmentedTransformer(
             configuration: configuration,
             trainSequences: train.map { Float($0) }, trainShape: Self.shape(trainShape),
             testSequences: test.map { Float($0) }, testShape: Self.shape(testShape), generator: &generator

@@ -28,7 +28,7 @@ struct ExtractClosedFormWeightsKind: StageKind {
         try TrainClosedFormKind.write(parameters, to: file)
         let scaled = (1 / scale) * product
         for (name, matrix) in [("C", product), ("C_over_c", scaled), ("A_Bt", heads), ("P_active", masked)] {
-            try file.write(name, matrix.elements, shape: [matrix.rows, matrix.columns])
+            try file.write(name, matrix.elements, shape: [matrix.rows, matrix.columns], nonFinite: name == "P_active" ? .nanMeansMasked : .refused)
         }
         let singular = try LinearAlgebra.singularValues(of: product)
         try file.write("singular_values_C", singular, shape: [singular.count])

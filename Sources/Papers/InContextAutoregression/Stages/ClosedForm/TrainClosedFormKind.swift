@@ -41,11 +41,11 @@ struct TrainClosedFormKind: StageKind {
         let result: GradientDescentResult
         if p.string("case") == "unitary" {
             let variant = UnitaryPopulationLoss.Variant(rawValue: p.string("variant"))!
-            result = trainByGradientDescent(UnitaryPopulationLoss(dimension: d, contextLength: length, variant: variant),
+            result = try trainByGradientDescent(UnitaryPopulationLoss(dimension: d, contextLength: length, variant: variant),
                                             from: initial, learningRate: p.number("learning_rate"), iterations: iterations,
                                             lossStride: p.integer("loss_stride"), progressInterval: 1000, progress: progress)
         } else {
-            result = trainByGradientDescent(RotationPopulationLoss(dimension: d, contextLength: length),
+            result = try trainByGradientDescent(RotationPopulationLoss(dimension: d, contextLength: length),
                                             from: initial, learningRate: p.number("learning_rate"), iterations: iterations,
                                             lossStride: p.integer("loss_stride"), progressInterval: 1000, progress: progress)
         }

@@ -26,8 +26,7 @@ struct GenerateSequencesKind: StageKind {
         ParameterSpec("seed", .integer, help: "seed of the generator (train uses stream 0, test stream 1)"),
     ]
 
-    func run(_ context: StageContext) throws {
-        let p = context.parameters
+    func validate(_ p: StageParameters) throws {
         guard let family = SequenceFamily(rawValue: p.string("family")) else { fatalError("validated choice") }
         let d = p.integer("dimension")
         switch family {
@@ -36,6 +35,20 @@ struct GenerateSequencesKind: StageKind {
         case .so3 where d != 3: throw PipelineError("so3 needs dimension 3, got \(d)")
         default: break
         }
+    }
+
+    /// The sequences (twice for complex families) and each sequence's matrix, in Doubles, held whole before writing.
+    func estimatedPeakBytes(_ p: StageParameters) -> Double {
+        let count = Double(p.integer("count")) + Double(p.integer("test_count"))
+        let d = Double(p.integer("dimension"))
+        return count * (Double(p.integer("steps")) + 1) * d * 8 * 2 + count * d * d * 8
+    }
+
+    func run(_ context: StageContext) throws {
+        let p = context.parameters
+        try validate(p)
+        guard let family = SequenceFamily(rawValue: p.string("family")) else { fatalError("validated choice") }
+        let d = p.integer("dimension")
         let steps = p.integer("steps")
         let splits = [("train", p.integer("count"), UInt64(0)), ("test", p.integer("test_count"), UInt64(1))]
             .filter { $0.1 > 0 }

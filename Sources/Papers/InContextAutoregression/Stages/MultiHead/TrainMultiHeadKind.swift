@@ -39,7 +39,7 @@ struct TrainMultiHeadKind: StageKind {
             training: MultiHeadSequences(count: trainShape[0], tokenCount: trainShape[1], dimension: trainShape[2], values: train),
             test: MultiHeadSequences(count: testShape[0], tokenCount: testShape[1], dimension: testShape[2], values: test),
             options: options, generator: SeededGenerator(seed: p.seed()))
-        let reports = trainer.train { report in
+        let reports = try trainer.train { report in
             context.progress(report.epoch, of: options.epochCount,
                              String(format: "train %.4f test %.4f", report.meanTrainLoss, report.testLoss))
         }

@@ -33,7 +33,7 @@ struct TrainPositionalKind: StageKind {
             context.progress(index, of: mus.count, "μ = \(TheoryRow.format(mu))")
             let sequences = PhaseSequences(angles: angles, mu: mu, steps: steps)
             let model = PositionalModel(sequences: sequences)
-            let result = PositionalTraining.trainUntil(model: model, learningRate: p.number("learning_rate"),
+            let result = try PositionalTraining.trainUntil(model: model, learningRate: p.number("learning_rate"),
                                                        threshold: p.number("threshold"), maximumSteps: p.integer("max_steps"))
             let group = Self.group(mu)
             try output.write("\(group)/P", result.weights.elements, shape: [result.weights.rows, result.weights.columns])
