@@ -52,7 +52,6 @@ if wanted("pipeline") {
     print(String(format: "no-op run of the full pipeline        %8.3f s (median of 5)", median(noOps)))
 }
 
-<<<<<<< HEAD
 if wanted("generation") {
     // 3. Sequence generation: the Haar data of Figures 5 and 7 (2^14 + 2^10 sequences of 51 tokens, d = 5), run as a
     // stage in a scratch store.
@@ -72,7 +71,7 @@ if wanted("closed-form") {
     // 4. Closed-form GD of Figure 3 (rotations, d = 10, H = 8, T = 20).
     var generator = SeededGenerator(seed: 0)
     let initial = DiagonalMultiHeadParameters(heads: 8, dimension: 10, contextLength: 20, generator: &generator)
-    let gdTime = seconds { _ = trainByGradientDescent(RotationPopulationLoss(), from: initial, learningRate: 1e-3, iterations: 100_000, lossStride: 100) }
+    let gdTime = seconds { _ = try! trainByGradientDescent(RotationPopulationLoss(), from: initial, learningRate: 1e-3, iterations: 100_000, lossStride: 100) }
     print(String(format: "closed-form GD (rotations)            %8.0f iterations/s (%.2f µs/iteration; reference JAX ≈ 770 µs)",
                  100_000 / gdTime, gdTime / 100_000 * 1e6))
 }
@@ -88,14 +87,6 @@ func haarValues(_ count: Int, _ generator: inout SeededGenerator) throws -> [Dou
     }
     return values
 }
-=======
-// 4. Closed-form GD of Figure 3 (rotations, d = 10, H = 8, T = 20).
-var generator = SeededGenerator(seed: 0)
-let initial = DiagonalMultiHeadParameters(heads: 8, dimension: 10, contextLength: 20, generator: &generator)
-let gdTime = seconds { _ = try! trainByGradientDescent(RotationPopulationLoss(), from: initial, learningRate: 1e-3, iterations: 100_000, lossStride: 100) }
-print(String(format: "closed-form GD (rotations)            %8.0f iterations/s (%.2f µs/iteration; reference JAX ≈ 770 µs)",
-             100_000 / gdTime, gdTime / 100_000 * 1e6))
->>>>>>> trust-faults
 
 // 5a. The machine's sgemm throughput on a large square product, the yardstick for the training loops.
 let size = 2048
@@ -122,7 +113,7 @@ if wanted("fig5") {
             parameters: .pytorchDefault(layerCount: layers, dimension: 5, generator: &generator),
             trainSequences: augmentedTrain, trainShape: SequenceShape(count: 16384, tokenCount: 51, dimension: 5),
             testSequences: augmentedTest, testShape: SequenceShape(count: 1024, tokenCount: 51, dimension: 5))
-        let times = (0..<3).map { _ in seconds { _ = trainer.trainEpoch(shuffling: &generator) } }
+        let times = (0..<3).map { _ in seconds { _ = try! trainer.trainEpoch(shuffling: &generator) } }
         // Forward + backward ≈ 3 × forward; forward per sequence and layer: 4 projections of 50 tokens (15×15) and the
         // two 50×50×15 attention products, about 0.24 MFLOP; so about 0.72 MFLOP × 16384 sequences per layer and epoch.
         let flops = 0.72e6 * 16384 * Double(layers)
@@ -130,29 +121,6 @@ if wanted("fig5") {
                      layers == 1 ? " " : "s", times.min()!, layers == 1 ? "5-11 s" : (layers == 3 ? "≈20 s" : "n/a"),
                      100 * flops / times.min()! / 1e9 / sgemmPeak))
     }
-<<<<<<< HEAD
-=======
-    return values
-}
-var augmentedData = SeededGenerator(seed: 2)
-let augmentedTrain = try haarValues(16384, &augmentedData).map { Float($0) }
-let augmentedTest = try haarValues(1024, &augmentedData).map { Float($0) }
-for layers in 1...3 {
-    var generator = SeededGenerator(seed: 0)
-    let configuration = TrainingConfiguration(layerCount: layers, epochs: 1)
-    let trainer = AugmentedTransformerTrainer(
-        configuration: configuration,
-        parameters: .pytorchDefault(layerCount: layers, dimension: 5, generator: &generator),
-        trainSequences: augmentedTrain, trainShape: SequenceShape(count: 16384, tokenCount: 51, dimension: 5),
-        testSequences: augmentedTest, testShape: SequenceShape(count: 1024, tokenCount: 51, dimension: 5))
-    let times = (0..<3).map { _ in seconds { _ = try! trainer.trainEpoch(shuffling: &generator) } }
-    // Forward + backward ≈ 3 × forward; forward per sequence and layer: 4 projections of 50 tokens (15×15) and the
-    // two 50×50×15 attention products, about 0.24 MFLOP; so about 0.72 MFLOP × 16384 sequences per layer and epoch.
-    let flops = 0.72e6 * 16384 * Double(layers)
-    print(String(format: "Figure 5 model, %d layer%@, one epoch   %8.2f s/epoch (best of 3; reference PyTorch: %@), ≈%.0f%% of sgemm peak", layers,
-                 layers == 1 ? " " : "s", times.min()!, layers == 1 ? "5-11 s" : (layers == 3 ? "≈20 s" : "n/a"),
-                 100 * flops / times.min()! / 1e9 / sgemmPeak))
->>>>>>> trust-faults
 }
 
 if wanted("fig7") {
@@ -163,10 +131,9 @@ if wanted("fig7") {
     }
     let trainer = MultiHeadTrainer(configuration: .paper, training: try haarSequences(16384), test: try haarSequences(1024),
                                    options: .paper, generator: SeededGenerator(seed: 0))
-    let epochTime = seconds { _ = trainer.trainEpoch() }
+    let epochTime = seconds { _ = try! trainer.trainEpoch() }
     print(String(format: "Figure 7 model, one epoch (paper size) %8.2f s/epoch (reference PyTorch: 120-360 s)", epochTime))
 }
-<<<<<<< HEAD
 
 if wanted("alpine") {
     // 7. ALPINE's GPT training step at the CPU profile's shape (n = 100 → vocabulary 102, block 16, d = 120, 1 layer,
@@ -192,9 +159,3 @@ if wanted("alpine") {
     }
 }
 
-=======
-let trainer = MultiHeadTrainer(configuration: .paper, training: try haarSequences(16384), test: try haarSequences(1024),
-                               options: .paper, generator: SeededGenerator(seed: 0))
-let epochTime = seconds { _ = try! trainer.trainEpoch() }
-print(String(format: "Figure 7 model, one epoch (paper size) %8.2f s/epoch (reference PyTorch: 120-360 s)", epochTime))
->>>>>>> trust-faults
