@@ -114,8 +114,9 @@ import Numerics
                           inputGradient: dx.pointer, workers: 2)
         })
         // Independent values: GELU_tanh(1) = 0.8411919906082768, GELU_tanh(−1) = −0.15880800939172324 (PyTorch).
-        let probe = Tensor<Double>([2], values: [1, -1]), out = Tensor<Double>([2])
-        GELU.forward(probe.pointer, count: 2, into: out.pointer, tangents: Tensor<Double>([2]).pointer)
+        let probe = Tensor<Double>([2], values: [1, -1]), out = Tensor<Double>([2]), probeTangents = Tensor<Double>([2])
+        GELU.forward(probe.pointer, count: 2, into: out.pointer, tangents: probeTangents.pointer)
+        withExtendedLifetime(probeTangents) {}
         #expect(abs(out[0] - 0.8411919906082768) < 1e-12 && abs(out[1] + 0.15880800939172324) < 1e-12)
     }
 
@@ -125,8 +126,8 @@ import Numerics
         let targets: [Int32] = [2, 0, 3, 0, 1]
         check.verify([(name: "logits", value: logits, gradient: gradient)], loss: {
             let scratch = Tensor<Double>([5, 4])
-            return CrossEntropy.evaluate(logits: logits.pointer, targets: targets, ignored: 0, classes: 4,
-                                         gradient: scratch.pointer).mean
+            return withExtendedLifetime(scratch) { CrossEntropy.evaluate(logits: logits.pointer, targets: targets, ignored: 0, classes: 4,
+                                         gradient: scratch.pointer).mean }
         }, backward: {
             _ = CrossEntropy.evaluate(logits: logits.pointer, targets: targets, ignored: 0, classes: 4,
                                       gradient: gradient.pointer)
@@ -147,8 +148,8 @@ import Numerics
         let output = randomTensor([4, 5], &rng), gradient = Tensor<Double>([4, 5]), targets = randomTensor([4, 2], &rng)
         check.verify([(name: "output", value: output, gradient: gradient)], loss: {
             let scratch = Tensor<Double>([4, 5])
-            return SlicedMeanSquaredError.evaluate(output: output.pointer, outputWidth: 5, targets: targets.pointer,
-                                                   targetWidth: 2, rows: 4, gradient: scratch.pointer).mean
+            return withExtendedLifetime(scratch) { SlicedMeanSquaredError.evaluate(output: output.pointer, outputWidth: 5, targets: targets.pointer,
+                                                   targetWidth: 2, rows: 4, gradient: scratch.pointer).mean }
         }, backward: {
             _ = SlicedMeanSquaredError.evaluate(output: output.pointer, outputWidth: 5, targets: targets.pointer,
                                                 targetWidth: 2, rows: 4, gradient: gradient.pointer)

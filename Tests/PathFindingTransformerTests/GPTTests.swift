@@ -73,7 +73,7 @@ import Layers
     func loss(_ model: GPT<Double>, _ tokens: [Int32], _ targets: [Int32], _ layout: SequenceLayout) -> Double {
         let logits = model.forward(tokens: tokens, layout: layout)
         let scratch = Tensor<Double>([layout.rowCount, model.configuration.vocabulary])
-        return CrossEntropy.evaluate(logits: logits, targets: targets, ignored: 0,
-                                     classes: model.configuration.vocabulary, gradient: scratch.pointer).mean
+        return withExtendedLifetime(scratch) { CrossEntropy.evaluate(logits: logits, targets: targets, ignored: 0,
+                                     classes: model.configuration.vocabulary, gradient: scratch.pointer).mean }
     }
 }
