@@ -1,0 +1,152 @@
+import Foundation
+import HDF5
+import PipelineEngine
+import Testing
+
+/// diff, metrics, --set, --strict, --json and audit --rerun on the repository's pipeline (quick profile), cut down to
+/// the Figure 6 chain with two values of μ so that each test runs in seconds.
+@Suite(.serialized) struct CLITests {
+    static func figure6Pipeline() throws -> String {
+        var document = try JSONSerialization.jsonObject(with: Data(try PaperPipelineTests.offlinePipeline().utf8)) as! [String: Any]
+        var stages = (document["stages"] as! [String: [String: Any]]).filter { ["sequences-phase", "fig6-train", "fig6-verify"].contains($0.key) }
+        var params = stages["fig6-train"]!["params"] as! [String: Any]
+        params["mus"] = [50, 100]
+        stages["fig6-train"]!["params"] = params
+        document["stages"] = stages
+        var profiles = document["profiles"] as! [String: [String: Any]]
+        for (name, overrides) in profiles { profiles[name] = overrides.filter { stages[$0.key] != nil } }
+        document["profiles"] = profiles
+        return String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+    }
+
+    /// Runs python3 with `script`, feeding it `input`; returns its exit status and output.
+    static func python(_ script: String, input: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test func metricsSetStrictAndDiff() throws {
+        let bed = try Testbed(try Self.figure6Pipeline())
+        #expect(try bed.icar("status", "--profile", "quick").status == 4, "stale before the first run")
+        let first = try bed.icar("run", "--profile", "quick", "--strict")
+        #expect(first.status == 0, "\(first.error)")
+        #expect(try bed.icar("status", "--profile", "quick").status == 0)
+
+        let metrics = try bed.icar("metrics", "--profile", "quick")
+        #expect(metrics.output.contains("μ = 50: GD reached the loss threshold"), "\(metrics.output)")
+        #expect(metrics.output.contains("10 rows: 6 checked, 0 failed, 4 reported"), "\(metrics.output)")
+        let csv = try bed.icar("metrics", "fig6-verify", "--profile", "quick", "--csv")
+        let (csvStatus, csvCheck) = try Self.python("""
+            import csv, sys
+            rows = list(csv.DictReader(sys.stdin))
+            assert len(rows) == 10, len(rows)
+            assert {r['result'] for r in rows} == {'pass', 'reported'}, rows
+            assert all(r['stage'] == 'fig6-verify' for r in rows)
+            print('ok')
+            """, input: csv.output)
+        #expect(csvStatus == 0 && csvCheck.contains("ok"), "\(csvCheck)\n\(csv.output)")
+
+        // A one-off value is validated like pipeline.json …
+        let bad = try bed.icar("run", "--profile", "quick", "--set", "fig6-train.max_steps=-3")
+        #expect(bad.status == 2)
+        #expect(bad.error.contains("parameter \"max_steps\"") && bad.error.contains("(set by --set fig6-train.max_steps=-3)"), "\(bad.error)")
+        #expect(try bed.icar("run", "--set", "fig6-tran.max_steps=3").error.contains("did you mean \"fig6-train\""))
+        // … keyed like any parameter, and --strict turns the claim it breaks into exit status 5.
+        let before = bed.key(of: "fig6-verify")!
+        let strict = try bed.icar("run", "--profile", "quick", "--set", "fig6-train.max_steps=10", "--strict")
+        #expect(strict.status == 5, "\(strict.error)")
+        #expect(strict.error.contains("FAILED fig6-verify: μ = 50: GD reached the loss threshold"), "\(strict.error)")
+        let after = bed.key(of: "fig6-verify")!
+        #expect(after != before)
+        let lenient = try bed.icar("run", "--profile", "quick", "--set", "fig6-train.max_steps=10")
+        #expect(lenient.status == 0 && lenient.error.contains("0 run, 3 cached"), "\(lenient.error)")
+        #expect(try bed.icar("status", "--profile", "quick").status == 0, "the file's own parameters are still cached")
+
+        let diff = try bed.icar("diff", "fig6-verify", String(after.prefix(12)), "--profile", "quick")
+        #expect(diff.status == 0, "\(diff.error)")
+        #expect(diff.output.contains("fig6-verify ← fig6-train  max_steps: 100000 → 10"), "\(diff.output)")
+        #expect(diff.output.contains("fig6-verify ← trained: content"), "\(diff.output)")
+        #expect(diff.output.range(of: #"μ = 50: GD reached the loss threshold \(stopping step k\)\s+\d+\s+10\s+-\d+"#, options: .regularExpression) != nil,
+                "\(diff.output)")
+        let json = try bed.icar("diff", "fig6-verify", String(after.prefix(12)), "--profile", "quick", "--json")
+        let (jsonStatus, jsonCheck) = try Self.python("""
+            import json, sys
+            d = json.load(sys.stdin)
+            assert [(p['parameter'], p['a'], p['b']) for p in d['parameters']] == [('max_steps', '100000', '10')], d['parameters']
+            assert d['b']['key'].startswith('\(after.prefix(12))')
+            row = [r for r in d['theory'] if r['claim'].startswith('μ = 50: GD reached')][0]
+            assert row['b'] == '10' and row['a'] != '10', row
+            print('ok')
+            """, input: json.output)
+        #expect(jsonStatus == 0 && jsonCheck.contains("ok"), "\(jsonCheck)")
+        #expect(try bed.icar("diff", "fig6-verify", "fig6-verify@0000000", "--profile", "quick").error.contains("no entry of fig6-verify made at commit 0000000"))
+    }
+
+    @Test func auditRerunFindsIdenticalEntriesAndAChangedDataset() throws {
+        let bed = try Testbed(try Self.figure6Pipeline())
+        #expect(try bed.icar("run", "--profile", "quick").status == 0)
+        let rerun = try bed.icar("audit", "--profile", "quick", "--rerun", "3")
+        #expect(rerun.status == 0, "\(rerun.output)\(rerun.error)")
+        #expect(rerun.output.split(separator: "\n").filter { $0.hasPrefix("identical") }.count == 3, "\(rerun.output)")
+        #expect(rerun.output.contains("recomputed 3: all intact"), "\(rerun.output)")
+
+        // Change one value of one dataset of fig6-train's entry, and its manifest with it: integrity holds, the
+        // recomputation does not.
+        let key = bed.key(of: "fig6-train")!
+        let entry = bed.directory + "/data/entries/" + key
+        let manifestPath = entry + "/manifest.json"
+        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath))) as! [String: Any]
+        var outputs = manifest["outputs"] as! [String: [String: Any]]
+        let file = try #require(outputs.keys.first { $0.hasSuffix(".h5") })
+        let path = entry + "/" + file
+        let original = try HDF5File.open(path)
+        let names = original.datasetNames()
+        #expect(!names.isEmpty)
+        let contents = try names.map { ($0, try original.readDoubles($0)) }
+        try original.close()
+        try FileManager.default.removeItem(atPath: path)
+        let changed = try HDF5File.create(path)
+        for (index, (name, data)) in contents.enumerated() {
+            var values = data.values
+            if index == 0 { values[0] += 0.25 }
+            try changed.write(name, values, shape: data.shape)
+        }
+        try changed.close()
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        outputs[file]!["sha256"] = try FileDigest.sha256(ofFile: path)
+        outputs[file]!["bytes"] = (attributes[.size] as! NSNumber).intValue
+        outputs[file]!["modifiedNanoseconds"] = Int64((attributes[.modificationDate] as! Date).timeIntervalSince1970 * 1e9)
+        manifest["outputs"] = outputs
+        let decoded = try JSONDecoder().decode(Manifest.self, from: try JSONSerialization.data(withJSONObject: manifest))
+        manifest["contentHash"] = Manifest.contentHash(of: decoded.outputs)
+        try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]).write(to: URL(fileURLWithPath: manifestPath))
+        let audit = try bed.icar("audit", "--profile", "quick")
+        #expect(audit.status == 0 && !audit.output.contains("CORRUPT"), "a consistent change passes the integrity audit: \(audit.output)")
+
+        let second = try bed.icar("audit", "--profile", "quick", "--rerun", "1", "fig6-train")
+        #expect(second.status == 1)
+        #expect(second.output.contains("DIFFERS    \(key.prefix(12))  fig6-train"), "\(second.output)")
+        #expect(second.output.contains("dataset \(names[0]): 1 of \(contents[0].1.values.count) values differ, max |Δ| 0.25"), "\(second.output)")
+        let json = try bed.icar("audit", "--profile", "quick", "--rerun", "1", "fig6-train", "--json")
+        let (status, check) = try Self.python("""
+            import json, sys
+            d = json.load(sys.stdin)
+            assert [r['verdict'] for r in d['reruns']] == ['differs'], d['reruns']
+            assert '\(names[0])' in d['reruns'][0]['differences'][0]
+            assert d['problems'] == 1 and d['entries'] >= 3
+            print('ok')
+            """, input: json.output)
+        #expect(status == 0 && check.contains("ok"), "\(check)")
+    }
+}
