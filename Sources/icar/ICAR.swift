@@ -14,14 +14,14 @@ struct ICAR: ParsableCommand {
         not run again. Figures are copied into figures/.
 
         Typical session:
-          icar run                     # bring every figure up to date (cached stages are skipped)
+          icar run                     # bring every figure up to date
           icar run --profile quick     # the same with small sizes, in seconds
-          icar status                  # which stages are cached, which are stale and why
+          icar status                  # which stages are stale, and why
           icar run fig3-rotations-train --force --downstream
-          icar metrics                 # every theory row: paper value, regenerated value, tolerance, result
+          icar audit                   # re-hash every stored file
+          icar show fig3-unitary-plot  # parameters, hashes and lineage
+          icar metrics                 # every theory row, paper vs regenerated
           icar diff fig5-train-1layer fig5-train-2layer
-          icar audit                   # re-hash every stored file against its manifest
-          icar show fig3-unitary-plot  # parameters, inputs, hashes and lineage of one stage
 
         Shell completion (stage names included): icar --generate-completion-script bash|zsh|fish
         """,

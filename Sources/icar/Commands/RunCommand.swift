@@ -7,18 +7,21 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Bring stages up to date: run what is stale, skip what is cached.",
         discussion: """
-        Without STAGE, every stage of the pipeline. With STAGE names, those stages and everything they need.
-        Each stage runs in its own process; its outputs enter the store only once it has finished and they are
-        hashed, so an interrupted run leaves nothing half-written. A second run on the same store stops at once
+        Without STAGE, every stage of the pipeline. With STAGE names, those stages and everything they need. \
+        Each stage runs in its own process; its outputs enter the store only once it has finished and they are \
+        hashed, so an interrupted run leaves nothing half-written. A second run on the same store stops at once \
         (or waits, with --wait).
 
         Examples:
-          icar run                                   # everything, paper settings
-          icar run --profile quick --jobs 2          # small sizes, two stages at a time
-          icar run fig3-rotations-train --force      # re-run one stage even though it is cached
-          icar run fig3-rotations-train --force --downstream   # …and everything that uses it
-          icar run --dry-run                         # what would run, and why
-          icar run fig6-verify --set fig6-train.learning_rate=0.02 --strict   # a one-off value; exit 5 on a failed claim
+          icar run                           # everything, paper settings
+          icar run --profile quick --jobs 2  # small sizes, two stages at once
+          icar run --dry-run                 # what would run, and why
+          # re-run one stage although it is cached (and, with --downstream,
+          # everything that uses it):
+          icar run fig3-rotations-train --force
+          icar run fig3-rotations-train --force --downstream
+          # a one-off value for one run; exit 5 if a checked claim fails:
+          icar run fig6-verify --set fig6-train.learning_rate=0.02 --strict
         """
     )
 

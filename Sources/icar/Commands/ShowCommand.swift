@@ -7,7 +7,7 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show a stage's manifest (parameters, inputs, output hashes, timing) and its lineage.",
         discussion: """
-        The lineage follows the stage's inputs back to the stages without inputs, printing each one's key and
+        The lineage follows the stage's inputs back to the stages without inputs, printing each one's key and \
         content hash: which parameters, inputs and code produced a figure.
 
         Example:
