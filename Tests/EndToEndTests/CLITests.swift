@@ -147,4 +147,73 @@ import Testing
         #expect(second.output.contains("DIFFERS    \(key.prefix(12))  fig6-train"), "\(second.output)")
         #expect(second.output.contains("dataset \(names[0]): 1 of \(contents[0].1.values.count) values differ, max |Δ| 0.25"), "\(second.output)")
     }
+
+    /// Every example line of every help text runs against the repository's pipeline (empty store; `run` examples with
+    /// --dry-run, `report` only parsed by its `run` equivalent): none names a stage or option that does not exist.
+    @Test func everyHelpExampleRuns() throws {
+        let bed = try Testbed(try PaperPipelineTests.offlinePipeline())
+        var examples: [[String]] = []
+        for command in ["", "run", "status", "audit", "show", "graph", "gc", "kinds", "report", "diff", "metrics"] {
+            let help = try bed.icar(command.isEmpty ? ["--help"] : [command, "--help"])
+            #expect(help.status == 0)
+            for line in help.output.split(separator: "\n") where line.hasPrefix("  icar ") {
+                let command = line.split(separator: "#")[0].components(separatedBy: "&&")[0].components(separatedBy: "|")[0]
+                    .components(separatedBy: ">")[0]
+                examples.append(command.split(separator: " ").dropFirst().map(String.init))
+            }
+        }
+        #expect(examples.count >= 20)
+        for var arguments in examples {
+            if arguments.first == "report" { arguments[0] = "run"; arguments.append("report") }
+            if arguments.first == "run" || arguments.first == "gc" { arguments.append("--dry-run") }
+            if arguments.first == "run" { arguments.removeAll { $0 == "--strict" } }
+            let outcome = try bed.icar(arguments)
+            #expect(!outcome.error.contains("Error:") && !outcome.error.contains("no stage named") && !outcome.error.contains("unknown stage"),
+                    "icar \(arguments.joined(separator: " ")): \(outcome.error)")
+            #expect([0, 4].contains(outcome.status) || outcome.error.contains("has no stored result") || outcome.error.contains("made at commit")
+                    || outcome.error.contains("neither a stage nor"), "icar \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.error)")
+        }
+    }
+
+    @Test func jsonOutputsParseWithPython() throws {
+        let bed = try Testbed(echoPipeline())
+        try bed.icar("run", "a")
+        let script = """
+            import json, sys
+            d = json.load(sys.stdin)
+            kind = sys.argv[1]
+            if kind in ('status', 'dry-run'):
+                states = {s['stage']: s['state'] for s in d['stages']}
+                assert states['a'] == 'cached' and states['d'] == 'stale', states
+            if kind == 'status': assert d['cached'] == 1 and d['stale'] == 3
+            if kind == 'show': assert d['kind'] == 'test-echo' and d['manifest']['outputs']['echo.txt']['bytes'] == 1 and d['lineage']['stage'] == 'a'
+            if kind == 'audit': assert d['problems'] == 0 and d['entries'] == 1
+            if kind == 'kinds': assert 'test-echo' in [k['name'] for k in d] and all('parameters' in k for k in d)
+            if kind == 'graph': assert {'from': 'c', 'to': 'd', 'slot': 'a'} in d['edges'] and len(d['stages']) == 4
+            print('ok')
+            """
+        for (kind, arguments) in [("status", ["status", "--json"]), ("dry-run", ["run", "--dry-run", "--json"]), ("show", ["show", "a", "--json"]),
+                                  ("audit", ["audit", "--json"]), ("kinds", ["kinds", "--json"]), ("graph", ["graph", "--json"])] {
+            let outcome = try bed.icar(arguments)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", script, kind]
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            input.fileHandleForWriting.write(Data(outcome.output.utf8))
+            try input.fileHandleForWriting.close()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0 && text.contains("ok"), "\(kind): \(text)\n\(outcome.output)")
+        }
+        let completion = try bed.icar("--generate-completion-script", "bash")
+        #expect(completion.status == 0 && completion.output.contains("---completion"), "\(completion.output.prefix(300))")
+        let names = try bed.icar("---completion", "show", "--", "positional@0", "0", "0")
+        #expect(names.output.split(separator: "\n").map(String.init).sorted() == ["a", "b", "c", "d"], "\(names.output)\(names.error)")
+        let kinds = try bed.icar("kinds")
+        #expect(kinds.output.contains("extract-closed-form-weights  v"), "\(kinds.output)")
+    }
 }
