@@ -3,6 +3,8 @@ SWIFT ?= swift
 ICAR_RELEASE := .build/release/icar
 PROFILE ?= paper
 JOBS ?= $(shell nproc)
+# STRICT=1 (CI): exit 5 when a checked theory row fails (icar run --strict).
+STRICT ?=
 
 .PHONY: all bootstrap build figures quick test faults bench versions clean
 
@@ -16,7 +18,7 @@ build: bootstrap
 
 # Runs the whole pipeline; cached stages are skipped, so a second `make` is a no-op.
 figures: build
-	$(ICAR_RELEASE) run --profile $(PROFILE) --jobs $(JOBS)
+	$(ICAR_RELEASE) run --profile $(PROFILE) --jobs $(JOBS)$(if $(STRICT), --strict)
 
 # The same stages with small sizes, for a first look.
 quick:

@@ -14,7 +14,8 @@ public struct PipelineLoader {
 
     public init(registry: StageRegistry) { self.registry = registry }
 
-    public func load(path: String, profile requestedProfile: String? = nil) throws -> Pipeline {
+    public func load(path: String, profile requestedProfile: String? = nil,
+                     overrides commandLine: [ParameterOverride] = []) throws -> Pipeline {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PipelineError.invalid("\(path): cannot read the pipeline file (does it exist?)")
         }
@@ -23,11 +24,12 @@ public struct PipelineLoader {
         }
         let base = (path as NSString).deletingLastPathComponent
         return try load(text: text, fileName: (path as NSString).lastPathComponent,
-                        baseDirectory: base.isEmpty ? "." : base, profile: requestedProfile)
+                        baseDirectory: base.isEmpty ? "." : base, profile: requestedProfile, overrides: commandLine)
     }
 
     public func load(text: String, fileName: String = "pipeline.json", baseDirectory: String = ".",
-                     profile requestedProfile: String? = nil) throws -> Pipeline {
+                     profile requestedProfile: String? = nil,
+                     overrides commandLine: [ParameterOverride] = []) throws -> Pipeline {
         let root: JSONValue
         do {
             root = try JSONParser.parse(text)
@@ -150,7 +152,12 @@ public struct PipelineLoader {
             }
         }
 
-        // Parameters: file values, then the profile's overrides, then defaults; each checked against the kind.
+        for override in commandLine where !stageNames.contains(override.stage) {
+            let hint = Self.closest(override.stage, among: Array(stageNames)).map { " — did you mean \"\($0)\"?" } ?? ""
+            throw PipelineError.invalid("--set \(override.text): unknown stage '\(override.stage)'\(hint)")
+        }
+
+        // Parameters: file values, then the profile's overrides, then --set, then defaults; each checked against the kind.
         // Every profile is resolved, so a mistake in one that is not selected is still caught now.
         func resolve(_ profile: String) throws -> [ResolvedStage] {
             var resolved: [ResolvedStage] = []
@@ -163,6 +170,11 @@ public struct PipelineLoader {
                     params[override.key] = override.value
                     positions[override.key] = override.position
                     origin[override.key] = "profile '\(profile)'"
+                }
+                for override in commandLine where override.stage == name {
+                    params[override.parameter] = override.value
+                    positions[override.parameter] = nil
+                    origin[override.parameter] = "--set \(override.text)"
                 }
                 let declared = Dictionary(uniqueKeysWithValues: raw.kind.parameters.map { ($0.name, $0) })
                 for key in params.keys.sorted() where declared[key] == nil {
@@ -267,5 +279,32 @@ public struct PipelineLoader {
         }
         let scored = candidates.map { ($0, distance(Array(word), Array($0))) }.filter { $0.1 <= 2 }
         return scored.min { $0.1 < $1.1 }?.0
+    }
+}
+
+/// A one-off parameter value from the command line (`icar run --set STAGE.PARAM=VALUE`), applied after the profile
+/// and validated and keyed like a value written in pipeline.json.
+public struct ParameterOverride: Sendable {
+    public let stage: String
+    public let parameter: String
+    public let value: JSONValue
+    /// The text as given, for error messages.
+    public let text: String
+
+    /// Parses `STAGE.PARAM=VALUE`. PARAM is what follows the last '.' before '=' (stage names may contain dots);
+    /// VALUE is JSON, or else taken as a string (`--set s.family=haar`).
+    public init(parsing text: String) throws {
+        guard let equals = text.firstIndex(of: "="), let dot = text[..<equals].lastIndex(of: ".") else {
+            throw PipelineError.invalid("--set \(text): expected STAGE.PARAM=VALUE")
+        }
+        let stage = String(text[..<dot]), parameter = String(text[text.index(after: dot)..<equals])
+        let valueText = String(text[text.index(after: equals)...])
+        guard !stage.isEmpty, !parameter.isEmpty, !valueText.isEmpty else {
+            throw PipelineError.invalid("--set \(text): expected STAGE.PARAM=VALUE with all three parts")
+        }
+        self.stage = stage
+        self.parameter = parameter
+        self.value = (try? JSONParser.parse(valueText)) ?? .string(valueText)
+        self.text = text
     }
 }

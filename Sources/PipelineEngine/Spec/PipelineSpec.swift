@@ -23,3 +23,12 @@ public struct Pipeline: Sendable {
 
     public func stage(_ name: String) -> ResolvedStage? { stages.first { $0.name == name } }
 }
+
+public extension Pipeline {
+    /// The same stages with the store and figures elsewhere: a scratch copy for recomputing entries
+    /// (`icar audit --rerun`) without touching the real store or the published figures.
+    func relocated(store: String, figures: String) -> Pipeline {
+        Pipeline(stages: stages, profile: profile, profiles: profiles, baseDirectory: baseDirectory,
+                 storeDirectory: store, figuresDirectory: figures)
+    }
+}

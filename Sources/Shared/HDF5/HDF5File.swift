@@ -179,6 +179,19 @@ public final class HDF5File {
         H5Lexists(fileID, name, icar_h5p_default()) > 0 && H5Oexists_by_name(fileID, name, icar_h5p_default()) > 0
     }
 
+    /// The paths of every dataset in the file ("loss", "weights/query"), sorted: for comparing two files whole.
+    public func datasetNames() -> [String] {
+        final class Names { var paths: [String] = [] }
+        let names = Names()
+        _ = withExtendedLifetime(names) {
+            H5Lvisit(fileID, H5_INDEX_NAME, H5_ITER_INC, { _, name, _, data in
+                if let name, let data { Unmanaged<Names>.fromOpaque(data).takeUnretainedValue().paths.append(String(cString: name)) }
+                return 0
+            }, Unmanaged.passUnretained(names).toOpaque())
+        }
+        return names.paths.filter { (try? shape(of: $0)) != nil }.sorted()
+    }
+
     public func shape(of name: String) throws -> [Int] {
         let dataset = try openDataset(name)
         defer { H5Dclose(dataset) }

@@ -7,8 +7,8 @@ struct GCCommand: ParsableCommand {
         commandName: "gc",
         abstract: "Remove store entries that no stage of the current pipeline reaches, under any of its profiles.",
         discussion: """
-        An entry is kept when it is the current result of some stage under some profile of pipeline.json, or the
-        last recorded result of a stage; every other entry (old parameters, old code) is removed, with the
+        An entry is kept when it is the current result of some stage under some profile of pipeline.json, or the \
+        last recorded result of a stage; every other entry (old parameters, old code) is removed, with the \
         quarantine directory.
 
         Examples:

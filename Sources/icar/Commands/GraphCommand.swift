@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PipelineEngine
 
 struct GraphCommand: ParsableCommand {
@@ -19,11 +20,21 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "dot or mermaid.")
     var format: Format = .dot
 
+    @Flag(help: "A JSON document of stages and edges instead (schema in README).")
+    var json = false
+
     func run() throws {
         try reportingErrors {
             let pipeline = try options.load()
             let statuses = StagePlanner(pipeline: pipeline, store: Store(root: pipeline.storeDirectory)).statuses()
             let state = Dictionary(uniqueKeysWithValues: statuses.map { ($0.stage, $0.state) })
+            if json {
+                printJSON(["stages": pipeline.stages.map { ["name": $0.name, "kind": $0.kind.name, "state": state[$0.name]!.rawValue] },
+                           "edges": pipeline.stages.flatMap { stage in
+                               stage.inputs.sorted { $0.key < $1.key }.map { ["from": $0.value, "to": stage.name, "slot": $0.key] }
+                           }])
+                return
+            }
             switch format {
             case .dot:
                 printOut("digraph icar {")

@@ -11,8 +11,8 @@ struct PipelineOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Parameter profile of pipeline.json (default: its default_profile, e.g. paper; quick for small sizes).", valueName: "name"))
     var profile: String?
 
-    func load() throws -> Pipeline {
-        try PipelineLoader(registry: AllPapers.registry()).load(path: pipeline, profile: profile)
+    func load(overrides: [ParameterOverride] = []) throws -> Pipeline {
+        try PipelineLoader(registry: AllPapers.registry()).load(path: pipeline, profile: profile, overrides: overrides)
     }
 }
 

@@ -7,7 +7,7 @@ struct ReportCommand: ParsableCommand {
         abstract: "Bring the report up to date: figures/index.html and figures/numbers.tex.",
         discussion: """
         Runs the pipeline's report stage (kind `report`) and whatever it needs, like `icar run REPORT-STAGE`:
-        one self-contained page with every figure (PNG inline, PDF linked), its theory table and its provenance,
+        one self-contained page with every figure (PNG inline, PDF linked), its theory table and its provenance, \
         and a TeX macro for every number of every theory table.
 
         Examples:

@@ -7,23 +7,27 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Bring stages up to date: run what is stale, skip what is cached.",
         discussion: """
-        Without STAGE, every stage of the pipeline. With STAGE names, those stages and everything they need.
-        Each stage runs in its own process; its outputs enter the store only once it has finished and they are
-        hashed, so an interrupted run leaves nothing half-written. A second run on the same store stops at once
+        Without STAGE, every stage of the pipeline. With STAGE names, those stages and everything they need. \
+        Each stage runs in its own process; its outputs enter the store only once it has finished and they are \
+        hashed, so an interrupted run leaves nothing half-written. A second run on the same store stops at once \
         (or waits, with --wait).
 
         Examples:
-          icar run                                   # everything, paper settings
-          icar run --profile quick --jobs 2          # small sizes, two stages at a time
-          icar run fig3-rotations-train --force      # re-run one stage even though it is cached
-          icar run fig3-rotations-train --force --downstream   # …and everything that uses it
-          icar run --dry-run                         # what would run, and why
+          icar run                           # everything, paper settings
+          icar run --profile quick --jobs 2  # small sizes, two stages at once
+          icar run --dry-run                 # what would run, and why
+          # re-run one stage although it is cached (and, with --downstream,
+          # everything that uses it):
+          icar run fig3-rotations-train --force
+          icar run fig3-rotations-train --force --downstream
+          # a one-off value for one run; exit 5 if a checked claim fails:
+          icar run fig6-verify --set fig6-train.learning_rate=0.02 --strict
         """
     )
 
     @OptionGroup var options: PipelineOptions
 
-    @Argument(help: "Stages to bring up to date (default: all).")
+    @Argument(help: "Stages to bring up to date (default: all).", completion: .stageNames)
     var stages: [String] = []
 
     @Flag(help: "Re-run the named stages (all stages if none are named) even when cached.")
@@ -44,14 +48,26 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "If another run holds the store, wait for it instead of stopping.")
     var wait = false
 
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override one parameter for this run, validated and keyed like a value in pipeline.json (repeatable; VALUE is JSON, or a string).",
+        valueName: "STAGE.PARAM=VALUE"))
+    var overrides: [String] = []
+
+    @Flag(help: "Exit with status 5 when a checked theory row of a selected stage fails.")
+    var strict = false
+
+    @Flag(help: "With --dry-run: a JSON document (schema in README).")
+    var json = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if json && !dryRun { throw ValidationError("--json goes with --dry-run") }
     }
 
     func run() throws {
         try reportingErrors {
             let start = Date()
-            let pipeline = try options.load()
+            let pipeline = try options.load(overrides: try overrides.map(ParameterOverride.init(parsing:)))
             var runOptions = RunOptions()
             runOptions.targets = stages
             runOptions.force = force
@@ -87,17 +103,36 @@ struct RunCommand: ParsableCommand {
                 let names = summary.failed.keys.sorted().joined(separator: ", ")
                 throw PipelineError("failed: \(names); see \(store.logsDirectory)/STAGE.log")
             }
+            if strict { try checkTheory(pipeline, store: store, runOptions) }
         }
     }
 
     private func printDryRun(_ pipeline: Pipeline, store: Store, _ runOptions: RunOptions) throws {
         let (selected, forced) = try RunScheduler.selection(pipeline, runOptions)
         let statuses = StagePlanner(pipeline: pipeline, store: store).statuses(forced: forced)
+        if json {
+            printJSON(["profile": pipeline.profile, "stages": statuses.filter { selected.contains($0.stage) }.map(statusDocument)])
+            return
+        }
         for status in statuses where selected.contains(status.stage) {
             switch status.state {
             case .cached: printOut("cached     \(status.stage)")
             case .stale: printOut("would run  \(status.stage): \(status.reasons.joined(separator: "; "))")
             }
         }
+    }
+
+    /// `--strict`: every checked theory row of the selected stages' results must pass.
+    private func checkTheory(_ pipeline: Pipeline, store: Store, _ runOptions: RunOptions) throws {
+        let selected = try RunScheduler.selection(pipeline, runOptions).stages
+        let manifests = currentManifests(pipeline, store: store)
+        let failed = pipeline.stages.filter { selected.contains($0.name) }.compactMap { manifests[$0.name] }
+            .flatMap { TheoryMetric.rows(of: $0, store: store) }.filter { $0.isChecked && !$0.passed }
+        guard !failed.isEmpty else { return }
+        for row in failed {
+            FileHandle.standardError.write(Data("icar: FAILED \(row.stage): \(row.claim): measured \(row.measuredText), expected \(row.tolerance)\n".utf8))
+        }
+        FileHandle.standardError.write(Data("icar: --strict: \(failed.count) checked theory row(s) failed\n".utf8))
+        throw ExitCode(ExitStatus.theoryFailed)
     }
 }

@@ -7,7 +7,7 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show a stage's manifest (parameters, inputs, output hashes, timing) and its lineage.",
         discussion: """
-        The lineage follows the stage's inputs back to the stages without inputs, printing each one's key and
+        The lineage follows the stage's inputs back to the stages without inputs, printing each one's key and \
         content hash: which parameters, inputs and code produced a figure.
 
         Example:
@@ -17,8 +17,11 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var options: PipelineOptions
 
-    @Argument(help: "The stage to show.")
+    @Argument(help: "The stage to show.", completion: .stageNames)
     var stage: String
+
+    @Flag(help: "A JSON document (schema in README).")
+    var json = false
 
     func run() throws {
         try reportingErrors {
@@ -27,6 +30,19 @@ struct ShowCommand: ParsableCommand {
             let store = Store(root: pipeline.storeDirectory)
             let statuses = StagePlanner(pipeline: pipeline, store: store).statuses()
             let status = statuses.first { $0.stage == stage }!
+            if json {
+                var document: [String: Any] = statusDocument(status)
+                document["kind"] = resolved.kind.name
+                document["version"] = resolved.kind.version
+                document["parameters"] = jsonObject(resolved.parameters.canonicalJSON)
+                if let key = status.key, let manifest = store.manifest(key) {
+                    document["entry"] = store.entryDirectory(key)
+                    document["manifest"] = manifestDocument(manifest)
+                    document["lineage"] = lineageDocument(manifest, store: store)
+                }
+                printJSON(document)
+                return
+            }
             printOut("stage      \(stage)")
             printOut("kind       \(resolved.kind.name) (implementation version \(resolved.kind.version))")
             if let description = resolved.description { printOut("about      \(description)") }
@@ -62,5 +78,21 @@ struct ShowCommand: ParsableCommand {
                 printOut("\(indent)  \(slot) ← \(input.stage) key \(input.key.prefix(12)) (entry no longer stored)")
             }
         }
+    }
+
+    private func manifestDocument(_ manifest: Manifest) -> [String: Any] {
+        ["contentHash": manifest.contentHash, "icarVersion": manifest.icarVersion, "gitCommit": manifest.gitCommit,
+         "host": manifest.host, "startedAt": manifest.startedAt, "finishedAt": manifest.finishedAt,
+         "wallSeconds": manifest.wallSeconds, "cpuSeconds": manifest.cpuSeconds,
+         "outputs": manifest.outputs.mapValues { ["sha256": $0.sha256, "bytes": $0.bytes] }]
+    }
+
+    private func lineageDocument(_ manifest: Manifest, store: Store) -> [String: Any] {
+        ["stage": manifest.stage, "kind": manifest.kind, "version": manifest.version, "key": manifest.key,
+         "parameters": jsonObject(manifest.parameters),
+         "inputs": manifest.inputs.mapValues { input -> Any in
+             store.manifest(input.key).map { lineageDocument($0, store: store) }
+                 ?? ["stage": input.stage, "key": input.key, "stored": false]
+         }]
     }
 }
