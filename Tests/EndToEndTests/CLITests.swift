@@ -170,7 +170,7 @@ import Testing
             let outcome = try bed.icar(arguments)
             #expect(!outcome.error.contains("Error:") && !outcome.error.contains("no stage named") && !outcome.error.contains("unknown stage"),
                     "icar \(arguments.joined(separator: " ")): \(outcome.error)")
-            #expect([0, 4].contains(outcome.status) || outcome.error.contains("has no stored result") || outcome.error.contains("made at commit")
+            #expect([0, 6].contains(outcome.status) || outcome.error.contains("has no stored result") || outcome.error.contains("made at commit")
                     || outcome.error.contains("neither a stage nor"), "icar \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.error)")
         }
     }

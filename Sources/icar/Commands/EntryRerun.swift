@@ -18,9 +18,12 @@ struct EntryRerun {
 
     /// Recomputes the current entry of `stage` (stored under `key`) and compares it with the stored one.
     func rerun(stage: String, key: String, statuses: [StageStatus]) -> Verdict {
-        let scratch = NSTemporaryDirectory() + "icar-rerun-" + UUID().uuidString
+        // Scratch inside the store's tmp (cleaned by the next run if this one is killed), on the same file system
+        // so entries can be hard-linked.
+        let scratch = store.root + "/tmp/rerun-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         do {
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             let scratchStore = Store(root: scratch + "/data")
             try scratchStore.createDirectories()
             // The whole upstream chain, linked (entries are immutable), so the stage runs from exactly the stored inputs.

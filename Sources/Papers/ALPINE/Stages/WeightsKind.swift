@@ -8,10 +8,10 @@ import StageSupport
 /// Stage kind `alpine-weights` (ALPINE.md §4.4, Figures 4–6, Table 1): W_M′ and W_V′ of a 1-layer model at every
 /// checkpoint, the mean attention over teacher-forced test lines, and Table 1's additivity cosine. weights.h5:
 /// `checkpoint_steps`, `W_M` and `W_V` [checkpoints, n, n] (node rows and columns; W_V row = target),
-/// `attention` [block, block] (NaN where no line reaches the row), `attention_rows` [block], attribute `cosine`.
+/// `attention` [block, block] (0 where no line reaches the row), `attention_rows` [block], attribute `cosine`.
 struct WeightsKind: StageKind {
     let name = "alpine-weights"
-    let version = 1
+    let version = 2
     let summary = "ALPINE §4.4: W_M′, W_V′ at every checkpoint, mean attention on test lines, Table 1 cosine"
     let parameters: [ParameterSpec] = []
     let inputs = [
@@ -42,7 +42,8 @@ struct WeightsKind: StageKind {
         try file.write("checkpoint_steps", steps, shape: [steps.count])
         try file.write("W_M", wm, shape: [steps.count, n, n])
         try file.write("W_V", wv, shape: [steps.count, n, n])
-        try file.write("attention", map.mean, shape: [block, block])
+        // Rows no test line reaches have no mean; they are stored as 0 (attention_rows says which).
+        try file.write("attention", map.mean.map { $0.isNaN ? 0 : $0 }, shape: [block, block])
         try file.write("attention_rows", map.rowCounts.map(Int64.init), shape: [block])
         try file.setAttribute("cosine", cosine)
         try file.setAttribute("target_attention", map.meanWeight(onKey: 1, rows: 2..<block))
