@@ -53,11 +53,8 @@ struct PlotModelKind: StageKind {
         let shown = min(20, n)
         let last = (checkpoints - 1) * n * n
         let blockValues = (0..<(shown * shown)).map { Double(wm[last + ($0 / shown) * n + $0 % shown]) }
-        let upper = (0..<(n * n)).filter { $0 / n < $0 % n }
-        func gap(_ c: Int) -> Double {
-            let w = { (e: Int) in Double(wm[c * n * n + e]) }
-            return mean(upper.filter { graph.adjacency[$0] }.map(w)) - mean(upper.filter { !graph.adjacency[$0] }.map(w))
-        }
+        let sets = ReadoutSets(graph: graph, observedReachability: observed)
+        func gap(_ c: Int) -> Double { sets.adjacencyGap { Double(wm[c * n * n + $0]) } }
         var boxes = ""
         for e in 0..<(shown * shown) where graph.adjacency[(e / shown) * n + e % shown] {
             let (i, k) = (Double(e / shown), Double(e % shown))
@@ -89,13 +86,7 @@ struct PlotModelKind: StageKind {
         """
         try fig5.render(into: context.outputDirectory)
 
-        let trueReach = (0..<(n * n)).map { graph.reaches($0 % n, $0 / n) }
-        var sets: [[Int]] = [[], [], []]
-        for t in 0..<n { for k in 0...t {
-            let e = t * n + k
-            sets[observed[e] ? 0 : (trueReach[e] ? 1 : 2)].append(e)
-        } }
-        let setMeans = sets.map { set in (0..<checkpoints).map { c in mean(set.map { Double(wv[c * n * n + $0]) }) } }
+        let setMeans = [sets.observed, sets.reachableUnobserved, sets.unreachable].map { set in (0..<checkpoints).map { c in mean(set.map { Double(wv[c * n * n + $0]) }) } }
         let trials = try evaluation.readInts("degree_trials").values, correct = try evaluation.readInts("degree_correct").values
         let degreeAccuracy = (0..<4).map { trials[$0] == 0 ? Double.nan : Double(correct[$0]) / Double(trials[$0]) }
         var fig6 = GnuplotFigure(name: prefix + "6", body: "")

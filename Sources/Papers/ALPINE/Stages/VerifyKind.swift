@@ -63,11 +63,8 @@ struct VerifyKind: StageKind {
         let trueReach = (0..<(n * n)).map { graph.reaches($0 % n, $0 / n) }   // row = target
         rows.append(checked("entries with R_obs = 1 but R_true = 0", Double(zip(observedReach, trueReach).filter { $0 && !$1 }.count),
                             tolerance: "= 0", paper: "0 (R_obs ⊆ R_true)"))
-        var setObs: [Int] = [], setReal: [Int] = [], setNon: [Int] = []
-        for t in 0..<n { for k in 0...t {
-            let e = t * n + k
-            if observedReach[e] { setObs.append(e) } else if trueReach[e] { setReal.append(e) } else { setNon.append(e) }
-        } }
+        let sets = ReadoutSets(graph: graph, observedReachability: observedReach)
+        let (setObs, setReal, setNon) = (sets.observed, sets.reachableUnobserved, sets.unreachable)
         rows.append(TheoryRow(claim: "pairs reachable but never observed (t ≥ k), R_obs ⊊ R_true", measured: Double(setReal.count),
                               tolerance: "> 0", passed: !setReal.isEmpty, paper: "830 at n = 100 (derived)"))
         rows.append(.report("test share of reachable pairs", Double(test.count) / Double(max(reachable.count, 1)), paper: "≈ 0.4"))
@@ -129,12 +126,8 @@ struct VerifyKind: StageKind {
                               tolerance: "≥ 0.8", passed: attention >= 0.8, paper: "nearly all mass (Fig. 4)"))
         let (wmAll, shape) = try weights.readFloats("W_M")
         let checkpoints = shape[0]
-        let upper = (0..<(n * n)).filter { $0 / n < $0 % n }
-        let edges = upper.filter { graph.adjacency[$0] }, nonEdges = upper.filter { !graph.adjacency[$0] }
-        func gap(_ c: Int) -> Double {
-            let w = wmAll[(c * n * n)..<((c + 1) * n * n)].map(Double.init)
-            return mean(edges.map { w[$0] }) - mean(nonEdges.map { w[$0] })
-        }
+        let edges = sets.edges, nonEdges = sets.nonEdges
+        func gap(_ c: Int) -> Double { sets.adjacencyGap { Double(wmAll[c * n * n + $0]) } }
         let finalWM = wmAll[((checkpoints - 1) * n * n)...].map(Double.init)
         rows.append(TheoryRow(claim: "W_M′ gap mean(edge) − mean(non-edge), last checkpoint", measured: gap(checkpoints - 1),
                               tolerance: "> 0", passed: gap(checkpoints - 1) > 0, paper: "rises (Fig. 5 d)"))
