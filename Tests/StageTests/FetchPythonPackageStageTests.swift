@@ -123,7 +123,7 @@ final class LocalPackageIndex {
         }
     }
 
-    @Test func aPackageTheIndexLacksFailsWithPipsOutput() throws {
+    @Test func aPackageTheDirectoryLacksFailsNamingIt() throws {
         let index = try LocalPackageIndex()
         let harness = try StageHarness()
         do {

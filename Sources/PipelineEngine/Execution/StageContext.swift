@@ -37,7 +37,16 @@ public final class StageContext {
     /// Path of file `name` of the stage bound to input `slot`.
     public func inputFile(_ slot: String, _ name: String) throws -> String {
         guard let input = inputs[slot] else { throw PipelineError("stage \(stageName): input '\(slot)' is not connected") }
+        // A stage reads only files of its inputs' entries (whose content hashes enter its key): a name that could
+        // climb out of the entry, or a symbolic link pointing anywhere, is refused.
+        if let problem = FileNameGrammar.problem(name) {
+            throw PipelineError("stage \(stageName): input file name of '\(slot)' \(problem)")
+        }
         let path = input.directory + "/" + name
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        guard type == nil || type == .typeRegular else {
+            throw PipelineError("stage \(stageName): input '\(slot)' (stage \(input.stage)) file \(name) is not a regular file")
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError("stage \(stageName): input '\(slot)' (stage \(input.stage)) has no file \(name)")
         }

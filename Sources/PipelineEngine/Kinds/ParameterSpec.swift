@@ -3,20 +3,30 @@ public enum ParameterType: Equatable, Sendable, CustomStringConvertible {
     case integer
     case number
     case string
+    /// Text shown to a reader (a title, a label): no control characters and no backticks, so it can be handed to
+    /// gnuplot or HTML as data and never reads as a command or a substitution.
+    case text
+    /// A plain file name: ASCII letters, digits, '.', '_' and '-', starting with a letter or digit (no '/', no
+    /// '..', nothing a shell or gnuplot would read); figure names and the names of input files.
+    case fileName
     case boolean
     case integerList
     case numberList
     case stringList
+    case fileNameList
 
     public var description: String {
         switch self {
         case .integer: return "an integer"
         case .number: return "a number"
         case .string: return "a string"
+        case .text: return "a text (no control characters, no backticks)"
+        case .fileName: return "a file name (letters, digits, '.', '_', '-'; starting with a letter or digit)"
         case .boolean: return "a boolean"
         case .integerList: return "a list of integers"
         case .numberList: return "a list of numbers"
         case .stringList: return "a list of strings"
+        case .fileNameList: return "a list of file names (letters, digits, '.', '_', '-'; each starting with a letter or digit)"
         }
     }
 }
@@ -31,9 +41,12 @@ public struct ParameterSpec: Sendable {
     public let choices: [String]
     /// For integers and numbers: the smallest accepted value.
     public let minimum: Double?
+    /// For strings: a grammar the value must satisfy, returning what is wrong with it (nil = acceptable).
+    public let check: (@Sendable (String) -> String?)?
 
     public init(_ name: String, _ type: ParameterType, default defaultValue: JSONValue? = nil, help: String,
-                choices: [String] = [], minimum: Double? = nil) {
+                choices: [String] = [], minimum: Double? = nil, check: (@Sendable (String) -> String?)? = nil) {
+        self.check = check
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
@@ -56,6 +69,21 @@ public struct ParameterSpec: Sendable {
         case (.string, .string(let s)):
             if !choices.isEmpty, !choices.contains(s) {
                 return .failure(ParameterProblem("must be one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\""))
+            }
+            if let problem = check?(s) { return .failure(ParameterProblem(problem)) }
+            return .success(value)
+        case (.text, .string(let s)):
+            if let problem = TextGrammar.problem(s) { return .failure(ParameterProblem(problem)) }
+            return .success(value)
+        case (.fileName, .string(let s)):
+            if let problem = FileNameGrammar.problem(s) { return .failure(ParameterProblem(problem)) }
+            return .success(value)
+        case (.fileNameList, .array(let elements)):
+            for element in elements {
+                guard case let .string(s) = element else {
+                    return .failure(ParameterProblem("must be \(type), got an array containing \(element.typeName)"))
+                }
+                if let problem = FileNameGrammar.problem(s) { return .failure(ParameterProblem(problem)) }
             }
             return .success(value)
         case (.boolean, .bool): return .success(value)

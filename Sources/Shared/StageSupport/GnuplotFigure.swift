@@ -22,12 +22,32 @@ public struct GnuplotFigure {
         [name + ".pdf", name + ".png", name + ".gp"] + data
     }
 
+    /// `text` as a gnuplot double-quoted string literal: backslashes and double quotes escaped, so the text is data.
+    ///
+    /// A note on what else keeps it data: `text` parameters refuse newlines and backticks when `pipeline.json`
+    /// loads (a newline would end gnuplot's command, a backtick starts command substitution), and this function
+    /// refuses them again, so no caller can hand gnuplot a command by forgetting the parameter type.
+    public static func quoted(_ text: String) throws -> String {
+        if let problem = TextGrammar.problem(text) { throw PipelineError("text handed to gnuplot \(problem)") }
+        var literal = "\""
+        for character in text {
+            switch character {
+            case "\\": literal += "\\\\"
+            case "\"": literal += "\\\""
+            default: literal.append(character)
+            }
+        }
+        return literal + "\""
+    }
+
     /// A perceptually uniform palette (viridis, sampled at 8 points) shared by every heatmap.
     public static let palette = """
     set palette defined (0 '#440154', 1 '#46327e', 2 '#365c8d', 3 '#277f8e', 4 '#1fa187', 5 '#4ac16d', 6 '#a0da39', 7 '#fde725')
     """
 
     public func render(into directory: String) throws {
+        // The name is written into the script inside quotes and comments; only a plain file name is safe there.
+        if let problem = FileNameGrammar.problem(name) { throw PipelineError("figure name \(problem)") }
         for file in dataFiles {
             try Data(file.contents.utf8).write(to: URL(fileURLWithPath: directory + "/" + file.name))
         }

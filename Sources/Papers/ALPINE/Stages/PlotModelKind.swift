@@ -12,7 +12,7 @@ struct PlotModelKind: StageKind {
     let version = 1
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX4, 5, 6)"),
+        ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX4, 5, 6)"),
     ]
     let inputs = [
         InputSlot("graph", help: "alpine-graph"), InputSlot("paths", help: "alpine-paths"),

@@ -10,7 +10,7 @@ struct PlotSimplifiedKind: StageKind {
     let version = 1
     let summary = "ALPINE Fig. 1 (A_true, W^M for D1–D3) and Fig. 2 (R_true, R_obs, W^V for D1–D3)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX1, PREFIX2)"),
+        ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX1, PREFIX2)"),
     ]
     let inputs = [InputSlot("simplified", help: "an alpine-simplified stage")]
 

@@ -14,7 +14,7 @@ struct VerifyKind: StageKind {
     let version = 1
     let summary = "ALPINE §7: data invariants, Theorem 3, accuracy, attention, W_M′/W_V′ (must-not-learn), degrees, Table 1"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("alpine"), help: "name of the theory table (FIGURE-theory.md)"),
+        ParameterSpec("figure", .fileName, default: .string("alpine"), help: "name of the theory table (FIGURE-theory.md)"),
     ]
     let inputs = [
         InputSlot("graph", help: "alpine-graph"), InputSlot("paths", help: "alpine-paths"),

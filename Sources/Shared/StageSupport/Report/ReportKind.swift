@@ -12,7 +12,7 @@ struct ReportKind: StageKind {
     let version = 3
     let summary = "index.html: a section per paper, figures in its order, paper vs regenerated values, provenance; numbers.tex"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("title", .string, help: "title of the page"),
+        ParameterSpec("title", .text, help: "title of the page"),
         ParameterSpec("profile", .string, default: .string("paper"),
                       help: "the profile whose results these are, shown at the top; any profile other than \"paper\" gets a warning banner (set it in each profile's overrides)"),
     ]

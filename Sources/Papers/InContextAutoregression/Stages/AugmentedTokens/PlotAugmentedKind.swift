@@ -11,7 +11,7 @@ struct PlotAugmentedKind: StageKind {
     let version = 2
     let summary = "Figure 5: loss curves against GD baselines, heatmaps of W_QᵀW_K and W_O W_V (gnuplot)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("fig5"), help: "base name of the figure files"),
+        ParameterSpec("figure", .fileName, default: .string("fig5"), help: "base name of the figure files"),
     ]
     let inputs = [
         InputSlot("layer1", help: "train-augmented, 1 layer"),

@@ -12,7 +12,7 @@ struct VerifyAugmentedKind: StageKind {
     let version = 5
     let summary = "Figure 5: block energies, cosine with one GD step, test MSE against computed baselines"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("fig5"), help: "name of the theory table (FIGURE-theory.md)"),
+        ParameterSpec("figure", .fileName, default: .string("fig5"), help: "name of the theory table (FIGURE-theory.md)"),
     ]
     let inputs = [
         InputSlot("trained", help: "a 1-layer train-augmented stage"),

@@ -10,8 +10,8 @@ struct PlotClosedFormKind: StageKind {
     let version = 2
     let summary = "Figure 3: heatmaps of A, B, BᵀA, P and the GD loss curve (gnuplot)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, help: "base name of the figure files, e.g. fig3-unitary"),
-        ParameterSpec("title", .string, help: "figure title"),
+        ParameterSpec("figure", .fileName, help: "base name of the figure files, e.g. fig3-unitary"),
+        ParameterSpec("title", .text, help: "figure title"),
     ]
     let inputs = [
         InputSlot("weights", help: "an extract-closed-form-weights stage"),
@@ -36,7 +36,7 @@ struct PlotClosedFormKind: StageKind {
         figure.pdfSize = "8in,4.4in"
         figure.pngSize = "2000,1100"
         let titles = ["A (heads × d)", "B (heads × d)", "BᵀA", "P (row t: query t, keys ≤ t+1)"]
-        var body = "  set multiplot title \"\(context.parameters.string("title"))\"\n"
+        var body = "  set multiplot title \(try GnuplotFigure.quoted(context.parameters.string("title")))\n"
         for (index, panel) in Self.panels.enumerated() {
             var (values, shape) = try weights.readDoubles(panel)
             if panel == "P_active" {

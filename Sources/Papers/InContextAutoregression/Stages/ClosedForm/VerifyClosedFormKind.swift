@@ -12,7 +12,7 @@ struct VerifyClosedFormKind: StageKind {
     let version = 4
     let summary = "Figure 3: theory rows (C = c·I or c·blockdiag(J), c·p_{t,t+1} = 1, ratio −1/2, loss ≈ 0)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, help: "name of the theory table (FIGURE-theory.md)"),
+        ParameterSpec("figure", .fileName, help: "name of the theory table (FIGURE-theory.md)"),
         ParameterSpec("loss_tolerance", .number, default: .number(1e-6), help: "final loss counted as zero", minimum: 0),
         ParameterSpec("structure_tolerance", .number, default: .number(1e-3),
                       help: "deviation from the predicted structure counted as zero", minimum: 0),

@@ -11,7 +11,7 @@ struct PlotMultiHeadKind: StageKind {
     let version = 2
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("fig7"), help: "base name of the figure files"),
+        ParameterSpec("figure", .fileName, default: .string("fig7"), help: "base name of the figure files"),
     ]
     let inputs = [
         InputSlot("trained", help: "a train-multihead stage"),

@@ -15,7 +15,7 @@ struct VerifyMultiHeadKind: StageKind {
     let version = 6
     let summary = "Figure 7: head coupling O and its spectrum, positional offsets, test MSE against baselines"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("fig7"), help: "name of the theory table (FIGURE-theory.md)"),
+        ParameterSpec("figure", .fileName, default: .string("fig7"), help: "name of the theory table (FIGURE-theory.md)"),
     ]
     let inputs = [
         InputSlot("trained", help: "a train-multihead stage"),

@@ -9,7 +9,7 @@ struct PlotOrbitsKind: StageKind {
     let version = 2
     let summary = "Figure 1: orbits of a few SO(3) rotations on the sphere (gnuplot splot)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("fig1"), help: "base name of the figure files"),
+        ParameterSpec("figure", .fileName, default: .string("fig1"), help: "base name of the figure files"),
     ]
     let inputs = [InputSlot("sequences", help: "a generate-sequences stage of family so3")]
 

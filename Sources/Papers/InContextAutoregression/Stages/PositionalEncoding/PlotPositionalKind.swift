@@ -11,7 +11,7 @@ struct PlotPositionalKind: StageKind {
     let version = 1
     let summary = "Figure 6: heatmaps of P per μ, last rows against the closed form (gnuplot)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("fig6"), help: "base name of the figure files"),
+        ParameterSpec("figure", .fileName, default: .string("fig6"), help: "base name of the figure files"),
     ]
     let inputs = [
         InputSlot("trained", help: "a train-positional stage"),

@@ -19,7 +19,7 @@ struct VerifyPositionalKind: StageKind {
                       help: "largest relative Frobenius error accepted against the empirical closed form", minimum: 0),
         ParameterSpec("population_tolerance", .number, default: .number(0.03),
                       help: "largest relative Frobenius error accepted against the population closed form", minimum: 0),
-        ParameterSpec("figure", .string, default: .string("fig6"), help: "name of the theory table (FIGURE-theory.md)"),
+        ParameterSpec("figure", .fileName, default: .string("fig6"), help: "name of the theory table (FIGURE-theory.md)"),
     ]
     let inputs = [
         InputSlot("trained", help: "a train-positional stage"),

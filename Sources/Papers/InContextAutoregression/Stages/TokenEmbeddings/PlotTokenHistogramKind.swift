@@ -10,7 +10,7 @@ struct PlotTokenHistogramKind: StageKind {
     let version = 2
     let summary = "Figure 4: histogram of log10 regeneration MSE, real vs shuffled token sequences (gnuplot)"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("figure", .string, default: .string("fig4"), help: "base name of the figure files"),
+        ParameterSpec("figure", .fileName, default: .string("fig4"), help: "base name of the figure files"),
     ]
     let inputs = [InputSlot("autoregression", help: "a token-autoregression stage")]
 

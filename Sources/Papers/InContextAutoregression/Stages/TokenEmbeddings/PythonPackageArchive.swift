@@ -3,7 +3,7 @@ import PipelineEngine
 import StageSupport
 
 /// A downloaded Python package archive — a wheel (a zip file) or an sdist (a .tar.gz) — read through python3's
-/// `zipfile` and `tarfile`, since python3 is needed for `pip download` anyway.
+/// `zipfile` and `tarfile` (reading them as data: no code of the package runs).
 ///
 /// A note on why not `unzip`/`tar`: both treat member names as patterns (or need flags to stop them), and unzip is
 /// not always installed; the two small Python functions below take names literally and stream each member to the

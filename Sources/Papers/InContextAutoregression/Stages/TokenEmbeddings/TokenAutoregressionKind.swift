@@ -20,14 +20,14 @@ struct TokenAutoregressionKind: StageKind {
     let version = 5
     let summary = "Figure 4: regeneration MSE of real token sequences (least-squares Â per sequence) vs shuffled tokens"
     let parameters: [ParameterSpec] = [
-        ParameterSpec("texts", .stringList, help: "file names of the texts input, tokenized in this order"),
+        ParameterSpec("texts", .fileNameList, help: "file names of the texts input, tokenized in this order"),
         ParameterSpec("sequence_length", .integer, default: .integer(5), help: "tokens per sequence T", minimum: 2),
         ParameterSpec("sequences", .integer, default: .integer(10_000),
                       help: "number of sequences (fewer if the texts run out)", minimum: 1),
         ParameterSpec("seed", .integer, default: .integer(0), help: "seed of the permutation of the shuffled control"),
         ParameterSpec("tensor", .string, default: .string(TokenEmbeddingTable.bertWordEmbeddings),
                       help: "name of the token embedding tensor in model.safetensors"),
-        ParameterSpec("figure", .string, default: .string("fig4"), help: "name of the theory table (FIGURE-theory.md)"),
+        ParameterSpec("figure", .fileName, default: .string("fig4"), help: "name of the theory table (FIGURE-theory.md)"),
     ]
     let inputs = [
         InputSlot("model", help: "a fetch-python-package stage holding model.safetensors and vocab.txt"),
