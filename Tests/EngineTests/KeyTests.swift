@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PipelineEngine
 
@@ -17,8 +18,26 @@ import Testing
             KeyIngredients(kind: "k", version: 1, parameters: #"{"lr":0.02}"#, inputs: ["a": "abc"]),
             KeyIngredients(kind: "k", version: 1, parameters: #"{"lr":0.01}"#, inputs: ["a": "abd"]),
             KeyIngredients(kind: "k", version: 1, parameters: #"{"lr":0.01}"#, inputs: ["b": "abc"]),
+            KeyIngredients(kind: "k", version: 1, parameters: #"{"lr":0.01}"#, inputs: ["a": "abc"],
+                           toolchain: ["blas_core": "Haswell"]),
+            KeyIngredients(kind: "k", version: 1, parameters: #"{"lr":0.01}"#, inputs: ["a": "abc"],
+                           toolchain: ["blas_core": "SkylakeX"]),
         ]
         #expect(Set(variants.map(\.key) + [ingredients.key]).count == variants.count + 1)
+    }
+
+    @Test func toolchainSitsInTheKeyTextInSortedOrder() {
+        let keyed = KeyIngredients(kind: "k", version: 1, parameters: "{}", inputs: [:],
+                                   toolchain: ["hdf5": "1.10.8", "blas_core": "Haswell"])
+        #expect(keyed.canonicalText == #"{"inputs":{},"kind":"k","parameters":{},"toolchain":{"blas_core":"Haswell","hdf5":"1.10.8"},"version":1}"#)
+        // What the text says must parse back as the same canonical JSON (the stage process re-reads it).
+        #expect(CanonicalJSON.encode(try! JSONParser.parse(keyed.canonicalText)) == keyed.canonicalText)
+    }
+
+    @Test func recordsWrittenBeforeTheToolchainDecodeWithNone() throws {
+        let old = #"{"kind":"k","version":1,"parameters":"{}","inputs":{}}"#
+        let decoded = try JSONDecoder().decode(KeyIngredients.self, from: Data(old.utf8))
+        #expect(decoded.toolchain.isEmpty)
     }
 
     @Test func integerAndDecimalSpellingsOfANumberParameterGiveOneKey() throws {

@@ -30,7 +30,8 @@ public struct StagePlanner {
             inputs[slot] = hash
         }
         return KeyIngredients(kind: stage.kind.name, version: stage.kind.version,
-                              parameters: stage.parameters.canonicalJSON, inputs: inputs)
+                              parameters: stage.parameters.canonicalJSON, inputs: inputs,
+                              toolchain: stage.kind.toolchain())
     }
 
     /// The status of every stage, in topological order.
@@ -92,6 +93,10 @@ public struct StagePlanner {
         }
         if previous.parameters != current.parameters {
             reasons.append("params changed: " + changedParameters(previous.parameters, current.parameters))
+        }
+        for tool in Set(previous.toolchain.keys).union(current.toolchain.keys).sorted()
+        where previous.toolchain[tool] != current.toolchain[tool] {
+            reasons.append("\(tool) changed (\(previous.toolchain[tool] ?? "unrecorded") → \(current.toolchain[tool] ?? "unused"))")
         }
         for slot in Set(previous.inputs.keys).union(current.inputs.keys).sorted()
         where previous.inputs[slot] != current.inputs[slot] {

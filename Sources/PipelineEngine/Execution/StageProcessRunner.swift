@@ -10,6 +10,7 @@ public enum StageProcessRunner {
             throw PipelineError("job for \(job.kind) version \(job.version), but this icar has version \(kind.version)")
         }
         guard SHA256Hasher.hex(of: job.keyText) == job.key else { throw PipelineError("job key does not match its text") }
+        try checkToolchain(of: job, kind: kind)
         guard case let .object(members) = try JSONParser.parse(job.parameters) else {
             throw PipelineError("job parameters are not a JSON object")
         }
@@ -53,6 +54,25 @@ public enum StageProcessRunner {
             let failure = explainingAFullDisk(error, errno: errno, work: work)
             try? FileManager.default.removeItem(atPath: work)
             throw failure
+        }
+    }
+
+    /// A job keyed on one machine's toolchain and run on another (a cluster node with another OpenBLAS kernel, say)
+    /// would file that machine's bytes under this key: refused before anything runs.
+    static func checkToolchain(of job: StageJob, kind: any StageKind) throws {
+        guard case let .object(members) = try JSONParser.parse(job.keyText) else {
+            throw PipelineError("job key text is not a JSON object")
+        }
+        var keyed: [String: String] = [:]
+        if case let .object(tools)? = members.first(where: { $0.key == "toolchain" })?.value {
+            for tool in tools { if case let .string(value) = tool.value { keyed[tool.key] = value } }
+        }
+        let here = kind.toolchain()
+        let differences = Set(keyed.keys).union(here.keys).sorted().filter { keyed[$0] != here[$0] }
+        guard differences.isEmpty else {
+            throw PipelineError("stage \(job.stage): this machine's " + differences.map {
+                "\($0) is \(here[$0] ?? "absent") but the key was made for \(keyed[$0] ?? "none")"
+            }.joined(separator: ", ") + "; run it where the key was computed, or recompute the key here")
         }
     }
 

@@ -24,6 +24,10 @@ public protocol StageKind: Sendable {
     /// The memory the stage will hold at its peak, in bytes, estimated from its parameters (0 = small). The loader
     /// refuses a stage that needs more than the machine has, before anything runs.
     func estimatedPeakBytes(_ parameters: StageParameters) -> Double
+    /// The versions of the native libraries and programs this kind's outputs depend on, by name (e.g. the OpenBLAS
+    /// kernel, libhdf5, gnuplot). They enter the key, so an upgrade or another machine's kernel reruns the stage
+    /// instead of passing its bytes off as this machine's; `icar status` names which one changed.
+    func toolchain() -> [String: String]
 }
 
 public extension StageKind {
@@ -32,6 +36,7 @@ public extension StageKind {
     func estimatedSeconds(_ parameters: StageParameters) -> Double { 0 }
     func validate(_ parameters: StageParameters) throws {}
     func estimatedPeakBytes(_ parameters: StageParameters) -> Double { 0 }
+    func toolchain() -> [String: String] { [:] }
 }
 
 /// The stage kinds a pipeline may use, by name.

@@ -317,3 +317,10 @@ public enum HDF5Error: Error, CustomStringConvertible {
         }
     }
 }
+
+/// The libhdf5 this process is linked against ("1.10.8"): its file layout is what an output's bytes depend on.
+public let hdf5LibraryVersion: String = {
+    var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
+    guard H5get_libversion(&major, &minor, &release) >= 0 else { return "unknown" }
+    return "\(major).\(minor).\(release)"
+}()

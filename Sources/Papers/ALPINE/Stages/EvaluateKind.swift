@@ -13,6 +13,7 @@ import StageSupport
 struct EvaluateKind: StageKind {
     let name = "alpine-evaluate"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §3: sampled path completions of test prompts, accuracy overall and by degree class, and greedy"
     let parameters: [ParameterSpec] = [
         ParameterSpec("prompts", .integer, default: .integer(1000), help: "test prompts drawn with replacement", minimum: 1),

@@ -10,6 +10,7 @@ import StageSupport
 struct GraphKind: StageKind {
     let name = "alpine-graph"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.storage }
     let summary = "ALPINE §1: random DAG (n nodes, edge probability p), true reachability, train/test split of pairs"
     let parameters: [ParameterSpec] = [
         ParameterSpec("nodes", .integer, help: "n, the number of nodes (vocabulary n + 2)", minimum: 3),
@@ -53,6 +54,7 @@ struct GraphKind: StageKind {
 struct PathsKind: StageKind {
     let name = "alpine-paths"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.storage }
     let summary = "ALPINE §1.3–4.1: random paths per pair as token lines, observed adjacency and reachability, degree classes"
     let parameters: [ParameterSpec] = [
         ParameterSpec("paths_per_pair", .integer, default: .integer(20), help: "m: random paths per train pair", minimum: 1),

@@ -10,6 +10,7 @@ import StageSupport
 struct PlotModelKind: StageKind {
     let name = "alpine-plot-model"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX4, 5, 6)"),

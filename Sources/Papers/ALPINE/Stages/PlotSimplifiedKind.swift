@@ -8,6 +8,7 @@ import StageSupport
 struct PlotSimplifiedKind: StageKind {
     let name = "alpine-plot-simplified"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "ALPINE Fig. 1 (A_true, W^M for D1–D3) and Fig. 2 (R_true, R_obs, W^V for D1–D3)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX1, PREFIX2)"),

@@ -12,6 +12,7 @@ import StageSupport
 struct SimplifiedKind: StageKind {
     let name = "alpine-simplified"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §4.3 / Fig. 1–2: the simplified model W^M, W^V trained by GD on datasets D1–D3, Theorem 3 checked"
     let parameters: [ParameterSpec] = [
         ParameterSpec("nodes", .integer, default: .integer(10), help: "nodes of the toy graph", minimum: 3),

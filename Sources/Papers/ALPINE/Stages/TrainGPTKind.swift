@@ -13,6 +13,7 @@ import StageSupport
 struct TrainGPTKind: StageKind {
     let name = "alpine-train"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §2: the 1-layer GPT (pre-LN, softmax attention, GELU MLP, tied embeddings) trained by AdamW"
     let parameters: [ParameterSpec] = [
         ParameterSpec("layers", .integer, default: .integer(1), help: "Transformer blocks", minimum: 1),

@@ -12,6 +12,7 @@ import StageSupport
 struct VerifyKind: StageKind {
     let name = "alpine-verify"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §7: data invariants, Theorem 3, accuracy, attention, W_M′/W_V′ (must-not-learn), degrees, Table 1"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine"), help: "name of the theory table (FIGURE-theory.md)"),

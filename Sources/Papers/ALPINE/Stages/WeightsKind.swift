@@ -12,6 +12,7 @@ import StageSupport
 struct WeightsKind: StageKind {
     let name = "alpine-weights"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §4.4: W_M′, W_V′ at every checkpoint, mean attention on test lines, Table 1 cosine"
     let parameters: [ParameterSpec] = []
     let inputs = [

@@ -9,6 +9,7 @@ import StageSupport
 struct PlotAugmentedKind: StageKind {
     let name = "plot-augmented"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 5: loss curves against GD baselines, heatmaps of W_QᵀW_K and W_O W_V (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig5"), help: "base name of the figure files"),

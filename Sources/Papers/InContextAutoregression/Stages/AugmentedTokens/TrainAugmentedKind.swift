@@ -9,6 +9,7 @@ import StageSupport
 struct TrainAugmentedKind: StageKind {
     let name = "train-augmented"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 5: train the augmented-token linear Transformer (1-3 layers) with Adam, Float32"
     let parameters: [ParameterSpec] = [
         ParameterSpec("layers", .integer, help: "number of attention layers", minimum: 1),

@@ -10,6 +10,7 @@ import StageSupport
 struct VerifyAugmentedKind: StageKind {
     let name = "verify-augmented"
     let version = 5
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 5: block energies, cosine with one GD step, test MSE against computed baselines"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig5"), help: "name of the theory table (FIGURE-theory.md)"),

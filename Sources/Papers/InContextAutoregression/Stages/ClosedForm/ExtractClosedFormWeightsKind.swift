@@ -10,6 +10,7 @@ import StageSupport
 struct ExtractClosedFormWeightsKind: StageKind {
     let name = "extract-closed-form-weights"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 3: A, B, C = BᵀA, masked P, c, C/c, A·Bᵀ and singular values of C into weights.h5"
     let parameters: [ParameterSpec] = []
     let inputs = [InputSlot("trained", help: "a train-closed-form stage")]

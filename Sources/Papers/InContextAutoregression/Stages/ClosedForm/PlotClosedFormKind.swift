@@ -8,6 +8,7 @@ import StageSupport
 struct PlotClosedFormKind: StageKind {
     let name = "plot-closed-form"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 3: heatmaps of A, B, BᵀA, P and the GD loss curve (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, help: "base name of the figure files, e.g. fig3-unitary"),

@@ -12,6 +12,7 @@ import StageSupport
 struct TrainClosedFormKind: StageKind {
     let name = "train-closed-form"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 3: GD on the closed-form population loss (unitary or rotations), Float64"
     let parameters: [ParameterSpec] = [
         ParameterSpec("case", .string, help: "unitary (PAPER.md §2) or rotations (§3)", choices: ["unitary", "rotations"]),

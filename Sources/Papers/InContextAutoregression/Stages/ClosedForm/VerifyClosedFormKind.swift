@@ -10,6 +10,7 @@ import StageSupport
 struct VerifyClosedFormKind: StageKind {
     let name = "verify-closed-form"
     let version = 4
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 3: theory rows (C = c·I or c·blockdiag(J), c·p_{t,t+1} = 1, ratio −1/2, loss ≈ 0)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, help: "name of the theory table (FIGURE-theory.md)"),

@@ -12,6 +12,7 @@ import StageSupport
 struct GenerateSequencesKind: StageKind {
     let name = "generate-sequences"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Draw sequences s_{t+1} = W s_t of one family (haar, rotations, unitary, phase, so3) into sequences.h5"
     let parameters: [ParameterSpec] = [
         ParameterSpec("family", .string, help: "which W: haar, rotations, unitary, phase or so3",

@@ -9,6 +9,7 @@ import StageSupport
 struct PlotMultiHeadKind: StageKind {
     let name = "plot-multihead"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig7"), help: "base name of the figure files"),

@@ -10,6 +10,7 @@ import StageSupport
 struct TrainMultiHeadKind: StageKind {
     let name = "train-multihead"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 7: train the non-augmented multi-head model (H heads, positional softmax) with Adam"
     let parameters: [ParameterSpec] = [
         ParameterSpec("heads", .integer, default: .integer(64), help: "number of heads H", minimum: 1),

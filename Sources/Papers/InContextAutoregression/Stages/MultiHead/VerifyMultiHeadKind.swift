@@ -13,6 +13,7 @@ import StageSupport
 struct VerifyMultiHeadKind: StageKind {
     let name = "verify-multihead"
     let version = 6
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 7: head coupling O and its spectrum, positional offsets, test MSE against baselines"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig7"), help: "name of the theory table (FIGURE-theory.md)"),

@@ -7,6 +7,7 @@ import StageSupport
 struct PlotOrbitsKind: StageKind {
     let name = "plot-orbits"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 1: orbits of a few SO(3) rotations on the sphere (gnuplot splot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig1"), help: "base name of the figure files"),

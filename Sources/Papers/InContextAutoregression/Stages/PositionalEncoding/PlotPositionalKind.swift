@@ -9,6 +9,7 @@ import StageSupport
 struct PlotPositionalKind: StageKind {
     let name = "plot-positional"
     let version = 1
+    func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 6: heatmaps of P per μ, last rows against the closed form (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig6"), help: "base name of the figure files"),

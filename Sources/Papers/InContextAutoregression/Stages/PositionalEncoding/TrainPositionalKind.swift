@@ -12,6 +12,7 @@ import PositionalModels
 struct TrainPositionalKind: StageKind {
     let name = "train-positional"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 6: train positional weights P by full-batch GD on phase sequences, one run per μ"
     let parameters: [ParameterSpec] = [
         ParameterSpec("mus", .numberList, help: "the values of μ (λ = e^{iθ/μ})"),

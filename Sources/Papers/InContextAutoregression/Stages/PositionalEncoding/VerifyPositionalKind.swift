@@ -13,6 +13,7 @@ import PositionalModels
 struct VerifyPositionalKind: StageKind {
     let name = "verify-positional"
     let version = 4
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 6: check trained P against the early-stopped GD closed form (empirical and population K)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("empirical_tolerance", .number, default: .number(1e-9),

@@ -8,6 +8,7 @@ import StageSupport
 struct PlotTokenHistogramKind: StageKind {
     let name = "plot-token-histogram"
     let version = 2
+    func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 4: histogram of log10 regeneration MSE, real vs shuffled token sequences (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig4"), help: "base name of the figure files"),

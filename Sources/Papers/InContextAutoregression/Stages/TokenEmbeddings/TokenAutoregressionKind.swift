@@ -18,6 +18,7 @@ import TokenEmbeddings
 struct TokenAutoregressionKind: StageKind {
     let name = "token-autoregression"
     let version = 5
+    func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 4: regeneration MSE of real token sequences (least-squares Â per sequence) vs shuffled tokens"
     let parameters: [ParameterSpec] = [
         ParameterSpec("texts", .fileNameList, help: "file names of the texts input, tokenized in this order"),
