@@ -19,8 +19,9 @@ import AllPapers
         .deletingLastPathComponent().path
     static let recordPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/ImplementationVersions.json"
 
-    /// SHA-256 over `path NUL contents NUL` of every .swift file named, or under the folders named, in sorted path
-    /// order.
+    /// SHA-256 over `path NUL normalised-contents NUL` of every .swift file named, or under the folders named, in
+    /// sorted path order. Comments and layout are normalised away (SwiftSourceNormaliser): rewording a comment in
+    /// Numerics is not a code change of every kind that uses it.
     static func sourceHash(_ folders: [String]) throws -> String {
         var files: [String] = []
         for folder in folders {
@@ -35,7 +36,8 @@ import AllPapers
         var hasher = SHA256Hasher()
         for file in files.sorted() {
             hasher.update(file + "\0")
-            hasher.update(Array(try Data(contentsOf: URL(fileURLWithPath: repository + "/" + file))))
+            let text = try String(contentsOfFile: repository + "/" + file, encoding: .utf8)
+            hasher.update(SwiftSourceNormaliser.normalise(text))
             hasher.update("\0")
         }
         return hasher.finalizeHex()
