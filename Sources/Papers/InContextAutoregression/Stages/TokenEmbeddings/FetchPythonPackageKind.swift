@@ -39,6 +39,18 @@ struct FetchPythonPackageKind: StageKind {
 
     static let recordFile = "archive.json"
 
+    /// Each file is a relative path inside the archive: no leading '/', no '..' component, no control characters, so
+    /// the list reads as member names and never as a place on this machine.
+    func validate(_ parameters: StageParameters) throws {
+        for member in parameters.strings("files") {
+            let components = member.split(separator: "/", omittingEmptySubsequences: false)
+            if member.isEmpty || member.hasPrefix("/") || components.contains("..") || TextGrammar.problem(member) != nil {
+                throw PipelineError("parameter \"files\": \"\(member)\" must be a relative path inside the archive "
+                                    + "(no leading '/', no '..', no control characters or backticks)")
+            }
+        }
+    }
+
     func run(_ context: StageContext) throws {
         let p = context.parameters
         let package = p.string("package"), version = p.string("version")
