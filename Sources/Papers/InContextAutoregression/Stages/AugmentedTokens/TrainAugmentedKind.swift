@@ -8,7 +8,7 @@ import StageSupport
 /// Adam on Haar sequences in Float32; train and test loss recorded every epoch.
 struct TrainAugmentedKind: StageKind {
     let name = "train-augmented"
-    let version = 2
+    let version = 3
     let summary = "Figure 5: train the augmented-token linear Transformer (1-3 layers) with Adam, Float32"
     let parameters: [ParameterSpec] = [
         ParameterSpec("layers", .integer, help: "number of attention layers", minimum: 1),
@@ -34,7 +34,7 @@ struct TrainAugmentedKind: StageKind {
                                                   learningRate: Float(p.number("learning_rate")))
         var generator = SeededGenerator(seed: p.seed())
         let epochs = configuration.epochs
-        let result = trainAugmentedTransformer(
+        let result = try trainAugmentedTransformer(
             configuration: configuration,
             trainSequences: train.map { Float($0) }, trainShape: Self.shape(trainShape),
             testSequences: test.map { Float($0) }, testShape: Self.shape(testShape), generator: &generator

@@ -9,7 +9,7 @@ import StageSupport
 /// among in-context baselines computed here on the same test data (none is hard-coded).
 struct VerifyAugmentedKind: StageKind {
     let name = "verify-augmented"
-    let version = 5
+    let version = 6
     let summary = "Figure 5: block energies, cosine with one GD step, test MSE against computed baselines"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .string, default: .string("fig5"), help: "name of the theory table (FIGURE-theory.md)"),
