@@ -42,7 +42,7 @@ let package = Package(
 
         // Paper 1, Sander et al. (ICML 2024): models (no pipeline, no files), then its stage kinds.
         .target(name: "ClosedFormModels", dependencies: ["Numerics"], path: "\(inContext)/ClosedFormModels"),
-        .target(name: "AugmentedTransformer", dependencies: ["Numerics"], path: "\(inContext)/AugmentedTransformer"),
+        .target(name: "AugmentedTransformer", dependencies: ["Layers", "Numerics"], path: "\(inContext)/AugmentedTransformer"),
         .target(name: "PositionalModels", dependencies: ["Numerics"], path: "\(inContext)/PositionalModels"),
         .target(name: "MultiHeadTransformer", dependencies: ["Numerics"], path: "\(inContext)/MultiHeadTransformer"),
         .target(name: "TokenEmbeddings", dependencies: ["Numerics"], path: "\(inContext)/TokenEmbeddings"),

@@ -112,8 +112,9 @@ if wanted("fig5") {
             configuration: configuration,
             parameters: .pytorchDefault(layerCount: layers, dimension: 5, generator: &generator),
             trainSequences: augmentedTrain, trainShape: SequenceShape(count: 16384, tokenCount: 51, dimension: 5),
-            testSequences: augmentedTest, testShape: SequenceShape(count: 1024, tokenCount: 51, dimension: 5))
-        let times = (0..<3).map { _ in seconds { _ = try! trainer.trainEpoch(shuffling: &generator) } }
+            testSequences: augmentedTest, testShape: SequenceShape(count: 1024, tokenCount: 51, dimension: 5),
+            shuffling: generator)
+        let times = try (0..<3).map { _ in try seconds { _ = try trainer.trainEpoch() } }
         // Forward + backward ≈ 3 × forward; forward per sequence and layer: 4 projections of 50 tokens (15×15) and the
         // two 50×50×15 attention products, about 0.24 MFLOP; so about 0.72 MFLOP × 16384 sequences per layer and epoch.
         let flops = 0.72e6 * 16384 * Double(layers)

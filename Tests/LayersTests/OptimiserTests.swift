@@ -73,4 +73,15 @@ import Numerics
         #expect(epoch == b.epoch())
         #expect(a.epoch() != epoch)
     }
+
+    /// A sampler handed a generator continues that generator's stream: its first epoch is the permutation the
+    /// generator would draw next.
+    @Test func samplerFromAGeneratorContinuesItsStream() {
+        var generator = SeededGenerator(seed: 4)
+        _ = generator.nextUniform()
+        var sampler = BatchSampler(exampleCount: 9, batchSize: 9, generator: generator)
+        let expected = generator.permutation(9)
+        #expect(sampler.epoch() == [expected])
+        #expect(sampler.epoch() == [generator.permutation(9)])
+    }
 }

@@ -57,7 +57,10 @@ public enum SlicedMeanSquaredError {
             let out = output + r * outputWidth, y = targets + r * targetWidth, g = gradient + r * outputWidth
             for i in 0..<targetWidth {
                 let difference = out[i] - y[i]
-                total += Double(difference * difference)
+                // The value is summed from exact Double differences, so a Float loss is the MSE of its outputs to
+                // Double precision (what a check of exported predictions recomputes).
+                let exact = Double(out[i]) - Double(y[i])
+                total += exact * exact
                 g[i] = scale * difference
             }
             for i in targetWidth..<outputWidth { g[i] = 0 }

@@ -92,6 +92,15 @@ public struct BatchSampler {
         generator = SeededGenerator(seed: seed)
     }
 
+    /// Draws the orders from `generator` as it stands (a model whose initialisation and shuffles share one seeded
+    /// stream, as Figure 5's reference does).
+    public init(exampleCount: Int, batchSize: Int, generator: SeededGenerator) {
+        precondition(exampleCount >= 1 && batchSize >= 1, "BatchSampler: empty")
+        self.exampleCount = exampleCount
+        self.batchSize = batchSize
+        self.generator = generator
+    }
+
     /// One epoch: every example once, in a new random order.
     public mutating func epoch() -> [[Int]] {
         let order = generator.permutation(exampleCount)

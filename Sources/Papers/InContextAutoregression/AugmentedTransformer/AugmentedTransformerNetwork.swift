@@ -1,16 +1,16 @@
-/// The augmented-token linear Transformer of PAPER.md §5 with its preallocated workspace:
-///   per layer   x ← x + LN(Attn(x)),   Attn_t = W_O Σ_{k≤t} ((W_Q x_t + b_Q)·(W_K x_k + b_K)/√D)(W_V x_k + b_V) + b_O,
-///   then        out = W_F x + b_F,     loss = mean over batch, positions and the first d coordinates of
-///               (out_{t, 0..<d} − s_{t+1})².
+import Layers
+import Numerics
+
+/// The augmented-token linear Transformer of PAPER.md §5, as a composition of the shared layers:
+///   per layer   x ← x + LN(W_O · Attn(W_QKV x + b_QKV) + b_O),
+///               Attn_t = Σ_{k≤t} (q_t·k_k / √D) v_k   (CausalAttention, linear scoring, one head of width D = 3d),
+///   then        out = W_F x + b_F,   loss = MSE of out_{t, 0..<d} against s_{t+1} (SlicedMeanSquaredError).
 ///
-/// Every projection runs as one gemm over the batch's (sequence · position) rows; the attention runs as two gemms per
-/// sequence (see `CausalLinearAttention`). All buffers are allocated once for `capacity` sequences; a batch may be
-/// smaller. The per-sequence and per-row work is split over `workerCount` threads (contiguous blocks of sequences);
-/// every reduction across rows is a BLAS product or a fixed-order sum, so results do not depend on `workerCount`.
-/// Not thread-safe itself: one network per caller.
-///
-/// Only the first d outputs enter the loss, so the final Linear is applied through its first d rows only; the other
-/// rows of W_F and b_F keep their values and get a zero gradient (as in the reference, where they are unused).
+/// W_QKV = [W_Q; W_K; W_V] is one fused Linear (the c_attn of nanoGPT). Only the first d outputs enter the loss, so
+/// rows d..<D of W_F and b_F keep their values and get a zero gradient (as in the reference, where they are unused).
+/// Activations are allocated once for `capacity` sequences; a batch may be smaller. The attention splits sequences
+/// over `workerCount` threads, each writing its own rows; every reduction over rows is a BLAS product or a
+/// fixed-order loop, so results do not depend on `workerCount`. Not thread-safe itself: one network per caller.
 public final class AugmentedTransformerNetwork<Scalar: TransformerScalar> {
     public let layerCount: Int
     public let dimension: Int
@@ -18,36 +18,35 @@ public final class AugmentedTransformerNetwork<Scalar: TransformerScalar> {
     public let positions: Int
     /// Largest number of sequences in one batch.
     public let capacity: Int
-    /// Threads used for the per-sequence attention and the per-row loops.
+    /// Threads used for the per-sequence attention.
     public let workerCount: Int
     let width: Int
 
-    // Parameters and gradient, staged in one flat buffer each (layout in `ParameterLayout`).
-    let layout: ParameterLayout
-    let staged: Buffer<Scalar>
-    let stagedGradient: Buffer<Scalar>
+    /// Every trainable tensor, in the order layer 0 (qkv, out, norm), …, readout; the optimiser steps these.
+    public let parameters: ParameterSet<Scalar>
+    struct Block {
+        let projection: Linear<Scalar>
+        let attention: CausalAttention<Scalar>
+        let output: Linear<Scalar>
+        let norm: LayerNorm<Scalar>
+    }
+    let blocks: [Block]
+    let readout: Linear<Scalar>
 
-    // Forward activations, kept for the backward pass.
-    let layerInputs: [Buffer<Scalar>]          // L + 1 of [rows, D]; layerInputs[0] = augmented tokens
-    let projections: [Buffer<Scalar>]          // L of [rows, 3D]: Q | K | V
-    let transposedKeysValues: [Buffer<Scalar>] // L of [2D, rows]: Kᵀ over Vᵀ, feature-major
-    let scores: [Buffer<Scalar>]               // L of [capacity, T, T]: S = tril(Q Kᵀ)/√D
-    let heads: [Buffer<Scalar>]                // L of [rows, D]: S V
-    let normalised: [Buffer<Scalar>]           // L of [rows, D]: Â
-    let inverseDeviations: [Buffer<Scalar>]    // L of [rows]
-    let outputs: Buffer<Scalar>                // [rows, d]: the first d outputs
-    let sequenceLosses: Buffer<Double>          // [capacity], summed in order
-    let targets: Buffer<Scalar>                // [rows, d]
-
+    // Forward activations kept for the backward pass.
+    let streams: [Tensor<Scalar>]      // L + 1 of [rows, D]; streams[0] = augmented tokens
+    let projections: [Tensor<Scalar>]  // L of [rows, 3D]: Q | K | V
+    let heads: [Tensor<Scalar>]        // L of [rows, D]: the attention's output, input of W_O
+    let attended: Tensor<Scalar>       // [rows, D]: W_O heads + b_O, then LN of it (scratch)
+    let normalised: Tensor<Scalar>     // [rows, D]
+    let outputs: Tensor<Scalar>        // [rows, D]
+    let targets: Tensor<Scalar>        // [rows, d]
     // Backward scratch.
-    let streamGradient: Buffer<Scalar>         // ∂L/∂x along the residual stream, [rows, D]
-    let attentionGradient: Buffer<Scalar>      // ∂L/∂A, [rows, D]
-    let outputGradient: Buffer<Scalar>         // ∂L/∂out, [rows, d]
-    let gradientTimesNormalised: Buffer<Scalar> // G ⊙ Â, [rows, D]
-    let headGradient: Buffer<Scalar>           // ∂L/∂H, [rows, D]
-    let projectionGradient: Buffer<Scalar>     // ∂L/∂(Q|K|V), [rows, 3D]
-    let scoreGradients: [Buffer<Scalar>]       // ∂L/∂S of one sequence, [T, T], one per worker
-    let ones: Buffer<Scalar>                   // [rows], for column sums as products
+    let streamGradient: Tensor<Scalar> // ∂L/∂x along the residual stream
+    let attendedGradient: Tensor<Scalar>
+    let headGradient: Tensor<Scalar>
+    let projectionGradient: Tensor<Scalar>
+    let outputGradient: Tensor<Scalar>
 
     /// Sequences currently loaded (set by `load`).
     public private(set) var loadedCount = 0
@@ -55,35 +54,35 @@ public final class AugmentedTransformerNetwork<Scalar: TransformerScalar> {
     public init(layerCount: Int, dimension: Int, positions: Int, capacity: Int, workerCount: Int = 1) {
         precondition(layerCount >= 1 && dimension >= 1 && positions >= 1 && capacity >= 1 && workerCount >= 1,
                      "AugmentedTransformerNetwork: bad sizes")
-        self.workerCount = workerCount
         self.layerCount = layerCount
         self.dimension = dimension
         self.positions = positions
         self.capacity = capacity
-        width = 3 * dimension
-        layout = ParameterLayout(layerCount: layerCount, width: width)
-        staged = Buffer(layout.totalCount)
-        stagedGradient = Buffer(layout.totalCount)
-        let rows = capacity * positions
-        layerInputs = (0...layerCount).map { _ in Buffer(rows * 3 * dimension) }
-        projections = (0..<layerCount).map { _ in Buffer(rows * 9 * dimension) }
-        transposedKeysValues = (0..<layerCount).map { _ in Buffer(rows * 6 * dimension) }
-        scores = (0..<layerCount).map { _ in Buffer(capacity * positions * positions) }
-        heads = (0..<layerCount).map { _ in Buffer(rows * 3 * dimension) }
-        normalised = (0..<layerCount).map { _ in Buffer(rows * 3 * dimension) }
-        inverseDeviations = (0..<layerCount).map { _ in Buffer(rows) }
-        outputs = Buffer(rows * dimension)
-        sequenceLosses = Buffer(capacity)
-        targets = Buffer(rows * dimension)
-        streamGradient = Buffer(rows * 3 * dimension)
-        attentionGradient = Buffer(rows * 3 * dimension)
-        outputGradient = Buffer(rows * dimension)
-        gradientTimesNormalised = Buffer(rows * 3 * dimension)
-        headGradient = Buffer(rows * 3 * dimension)
-        projectionGradient = Buffer(rows * 9 * dimension)
-        scoreGradients = (0..<workerCount).map { _ in Buffer(positions * positions) }
-        ones = Buffer(rows)
-        for r in 0..<rows { ones.pointer[r] = 1 }
+        self.workerCount = workerCount
+        let D = 3 * dimension, rows = capacity * positions
+        width = D
+        let parameters = ParameterSet<Scalar>()
+        self.parameters = parameters
+        blocks = (0..<layerCount).map { layer in
+            Block(projection: Linear("layer\(layer).qkv", inputs: D, outputs: 3 * D, bias: true, in: parameters),
+                  attention: CausalAttention(width: D, heads: 1, block: positions, capacity: rows, scoring: .linear,
+                                             scale: 1 / Scalar(D).squareRoot(), workers: workerCount),
+                  output: Linear("layer\(layer).out", inputs: D, outputs: D, bias: true, in: parameters),
+                  norm: LayerNorm("layer\(layer).norm", width: D, bias: true, capacity: rows, in: parameters))
+        }
+        readout = Linear("readout", inputs: D, outputs: D, bias: true, in: parameters)
+        streams = (0...layerCount).map { _ in Tensor([rows, D]) }
+        projections = (0..<layerCount).map { _ in Tensor([rows, 3 * D]) }
+        heads = (0..<layerCount).map { _ in Tensor([rows, D]) }
+        attended = Tensor([rows, D])
+        normalised = Tensor([rows, D])
+        outputs = Tensor([rows, D])
+        targets = Tensor([rows, dimension])
+        streamGradient = Tensor([rows, D])
+        attendedGradient = Tensor([rows, D])
+        headGradient = Tensor([rows, D])
+        projectionGradient = Tensor([rows, 3 * D])
+        outputGradient = Tensor([rows, D])
     }
 
     // MARK: Loading a batch
@@ -95,124 +94,121 @@ public final class AugmentedTransformerNetwork<Scalar: TransformerScalar> {
         precondition(indices.count <= capacity, "load: \(indices.count) sequences exceed capacity \(capacity)")
         precondition(sequences.count == shape.elementCount, "load: buffer size")
         let base = sequences.baseAddress!
-        let order = Array(indices)
-        loadedCount = order.count
-        inParallel { slots, _ in
-            for slot in slots {
-                AugmentedTokens.write(sequence: base + order[slot] * shape.tokenCount * dimension, shape: shape,
-                                      tokens: layerInputs[0].pointer + slot * positions * width,
-                                      targets: targets.pointer + slot * positions * dimension)
-            }
+        loadedCount = indices.count
+        for (slot, index) in indices.enumerated() {
+            AugmentedTokens.write(sequence: base + index * shape.tokenCount * dimension, shape: shape,
+                                  tokens: streams[0].pointer + slot * positions * width,
+                                  targets: targets.pointer + slot * positions * dimension)
         }
     }
 
-    /// Copies parameters into the staged buffer (done before each forward pass).
-    func stage(_ parameters: TransformerParameters<Scalar>) {
-        precondition(parameters.layerCount == layerCount && parameters.width == width, "parameters do not fit")
-        for (index, tensor) in parameters.tensors.enumerated() {
-            let offset = layout.offsets[index]
-            tensor.withUnsafeBufferPointer { source in
-                (staged.pointer + offset).update(from: source.baseAddress!, count: source.count)
-            }
+    // MARK: The passes
+
+    /// Runs the network on the loaded batch with its current parameters; the loss is over the loaded rows.
+    @discardableResult
+    public func forward() -> LossValue {
+        let rows = loadedCount * positions, D = width
+        let layout = SequenceLayout(count: loadedCount, length: positions)
+        for (layer, block) in blocks.enumerated() {
+            let x = streams[layer].pointer, next = streams[layer + 1].pointer
+            block.projection.forward(x, rows: rows, into: projections[layer].pointer)
+            block.attention.forward(projections[layer].pointer, layout: layout, into: heads[layer].pointer)
+            block.output.forward(heads[layer].pointer, rows: rows, into: attended.pointer)
+            block.norm.forward(attended.pointer, rows: rows, into: normalised.pointer)
+            next.update(from: x, count: rows * D)
+            Residual.add(normalised.pointer, into: next, count: rows * D)
+        }
+        readout.forward(streams[layerCount].pointer, rows: rows, into: outputs.pointer)
+        return SlicedMeanSquaredError.evaluate(output: outputs.pointer, outputWidth: D, targets: targets.pointer,
+                                               targetWidth: dimension, rows: rows, gradient: outputGradient.pointer)
+    }
+
+    /// Back-propagates the loss of the last `forward()` into the parameters' gradients (which it first zeroes).
+    public func backward() {
+        let rows = loadedCount * positions
+        parameters.zeroGradients()
+        readout.backward(input: streams[layerCount].pointer, outputGradient: outputGradient.pointer, rows: rows,
+                         inputGradient: streamGradient.pointer)
+        for (layer, block) in blocks.enumerated().reversed() {
+            // The residual passes ∂L/∂x' through unchanged; the sublayer's part is added by the projection's backward.
+            block.norm.backward(outputGradient: streamGradient.pointer, rows: rows,
+                                inputGradient: attendedGradient.pointer)
+            block.output.backward(input: heads[layer].pointer, outputGradient: attendedGradient.pointer, rows: rows,
+                                  inputGradient: headGradient.pointer)
+            block.attention.backward(input: projections[layer].pointer, outputGradient: headGradient.pointer,
+                                     inputGradient: projectionGradient.pointer)
+            block.projection.backward(input: streams[layer].pointer, outputGradient: projectionGradient.pointer,
+                                      rows: rows, inputGradient: streamGradient.pointer, accumulate: true)
         }
     }
 
-    /// Copies the staged gradient into `gradient`'s tensors.
-    func unstageGradient(into gradient: inout TransformerParameters<Scalar>) {
-        for index in 0..<gradient.tensors.count {
-            let offset = layout.offsets[index]
-            gradient.tensors[index].withUnsafeMutableBufferPointer { destination in
-                destination.baseAddress!.update(from: stagedGradient.pointer + offset, count: destination.count)
+    // MARK: Exchange with TransformerParameters (initialisation, exported weights, gradient checks)
+
+    /// The tensors of `TransformerParameters` as (parameter, offset) slices of the layers' parameters.
+    func slices(_ layerParameters: TransformerParameters<Scalar>) -> [(Parameter<Scalar>, Int)] {
+        let D = width
+        var slices: [(Parameter<Scalar>, Int)] = []
+        for block in blocks {
+            typealias Slot = TransformerParameters<Scalar>.Slot
+            for slot in Slot.allCases {
+                switch slot {
+                case .queryWeight: slices.append((block.projection.weight, 0))
+                case .queryBias: slices.append((block.projection.bias!, 0))
+                case .keyWeight: slices.append((block.projection.weight, D * D))
+                case .keyBias: slices.append((block.projection.bias!, D))
+                case .valueWeight: slices.append((block.projection.weight, 2 * D * D))
+                case .valueBias: slices.append((block.projection.bias!, 2 * D))
+                case .outputWeight: slices.append((block.output.weight, 0))
+                case .outputBias: slices.append((block.output.bias!, 0))
+                case .normWeight: slices.append((block.norm.gain, 0))
+                case .normBias: slices.append((block.norm.bias!, 0))
+                }
             }
+        }
+        return slices + [(readout.weight, 0), (readout.bias!, 0)]
+    }
+
+    /// Sets the layers' parameters to `values`.
+    public func set(_ values: TransformerParameters<Scalar>) {
+        precondition(values.layerCount == layerCount && values.width == width, "parameters do not fit")
+        for ((parameter, offset), tensor) in zip(slices(values), values.tensors) {
+            tensor.withUnsafeBufferPointer { (parameter.value.pointer + offset).update(from: $0.baseAddress!, count: $0.count) }
         }
     }
 
-    // MARK: Public one-call API
+    /// The layers' current parameters (`gradient: true`: their gradients) as TransformerParameters.
+    public func exported(gradient: Bool = false) -> TransformerParameters<Scalar> {
+        var result = TransformerParameters<Scalar>.zeros(layerCount: layerCount, width: width)
+        for (index, (parameter, offset)) in slices(result).enumerated() {
+            let source = (gradient ? parameter.gradient : parameter.value).pointer + offset
+            result.tensors[index] = Array(UnsafeBufferPointer(start: source, count: result.tensors[index].count))
+        }
+        return result
+    }
 
-    /// Mean-squared loss on the loaded batch.
-    public func loss(parameters: TransformerParameters<Scalar>) -> Double {
-        stage(parameters)
-        return forward()
+    // MARK: One-call API
+
+    /// Mean-squared loss of `parameters` on the loaded batch.
+    public func loss(parameters values: TransformerParameters<Scalar>) -> Double {
+        set(values)
+        return forward().mean
     }
 
     /// Loss and its gradient with respect to every parameter tensor, on the loaded batch.
-    public func lossAndGradient(parameters: TransformerParameters<Scalar>) -> (loss: Double,
-                                                                                 gradient: TransformerParameters<Scalar>) {
-        stage(parameters)
-        let loss = forward()
+    public func lossAndGradient(parameters values: TransformerParameters<Scalar>)
+        -> (loss: Double, gradient: TransformerParameters<Scalar>) {
+        set(values)
+        let loss = forward().mean
         backward()
-        var gradient = TransformerParameters<Scalar>.zeros(layerCount: layerCount, width: width)
-        unstageGradient(into: &gradient)
-        return (loss, gradient)
+        return (loss, exported(gradient: true))
     }
 
     /// The first d outputs of the loaded batch after a forward pass: [loadedCount, T, d].
     public func predictions() -> [Scalar] {
         var result = [Scalar](repeating: 0, count: loadedCount * positions * dimension)
         for r in 0..<(loadedCount * positions) {
-            for i in 0..<dimension { result[r * dimension + i] = outputs.pointer[r * dimension + i] }
+            for i in 0..<dimension { result[r * dimension + i] = outputs.pointer[r * width + i] }
         }
         return result
     }
-}
-
-/// Where each parameter tensor sits in the staged flat buffer. Per layer: W_Q, W_K, W_V contiguous (so that
-/// [W_Q; W_K; W_V] is one 3D×D matrix for the fused projection), then b_Q, b_K, b_V, W_O, b_O, γ, β; then W_F, b_F.
-struct ParameterLayout {
-    let layerSize: Int
-    let offsets: [Int]
-    let totalCount: Int
-    let width: Int
-
-    init(layerCount: Int, width: Int) {
-        self.width = width
-        let w2 = width * width
-        layerSize = 4 * w2 + 6 * width
-        typealias Slot = TransformerParameters<Float>.Slot
-        var offsets: [Int] = []
-        for layer in 0..<layerCount {
-            let base = layer * layerSize
-            for slot in Slot.allCases {
-                switch slot {
-                case .queryWeight: offsets.append(base)
-                case .keyWeight: offsets.append(base + w2)
-                case .valueWeight: offsets.append(base + 2 * w2)
-                case .queryBias: offsets.append(base + 3 * w2)
-                case .keyBias: offsets.append(base + 3 * w2 + width)
-                case .valueBias: offsets.append(base + 3 * w2 + 2 * width)
-                case .outputWeight: offsets.append(base + 3 * w2 + 3 * width)
-                case .outputBias: offsets.append(base + 4 * w2 + 3 * width)
-                case .normWeight: offsets.append(base + 4 * w2 + 4 * width)
-                case .normBias: offsets.append(base + 4 * w2 + 5 * width)
-                }
-            }
-        }
-        offsets.append(layerCount * layerSize)
-        offsets.append(layerCount * layerSize + w2)
-        self.offsets = offsets
-        totalCount = layerCount * layerSize + w2 + width
-    }
-
-    func projectionWeights(_ layer: Int) -> Int { layer * layerSize }
-    func projectionBiases(_ layer: Int) -> Int { layer * layerSize + 3 * width * width }
-    func outputWeight(_ layer: Int) -> Int { layer * layerSize + 3 * width * width + 3 * width }
-    func outputBias(_ layer: Int) -> Int { layer * layerSize + 4 * width * width + 3 * width }
-    func normWeight(_ layer: Int) -> Int { layer * layerSize + 4 * width * width + 4 * width }
-    func normBias(_ layer: Int) -> Int { layer * layerSize + 4 * width * width + 5 * width }
-    var readoutWeight: Int { offsets[offsets.count - 2] }
-    var readoutBias: Int { offsets[offsets.count - 1] }
-}
-
-/// A zero-initialised buffer owned by the network, freed with it.
-final class Buffer<Scalar: TransformerScalar> {
-    let pointer: UnsafeMutablePointer<Scalar>
-    let count: Int
-
-    init(_ count: Int) {
-        self.count = count
-        pointer = .allocate(capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
-    }
-
-    deinit { pointer.deallocate() }
 }

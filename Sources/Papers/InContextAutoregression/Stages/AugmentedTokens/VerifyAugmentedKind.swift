@@ -9,7 +9,7 @@ import StageSupport
 /// among in-context baselines computed here on the same test data (none is hard-coded).
 struct VerifyAugmentedKind: StageKind {
     let name = "verify-augmented"
-    let version = 5
+    let version = 6
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 5: block energies, cosine with one GD step, test MSE against computed baselines"
     let parameters: [ParameterSpec] = [
