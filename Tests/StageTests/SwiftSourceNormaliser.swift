@@ -20,6 +20,12 @@ enum SwiftSourceNormaliser {
             }
             return true
         }
+        // `#"…"#`, `##"…"##`: hashes then a quote (`#if`, `#expect` have a letter there).
+        func opensRawString(at position: Int) -> Bool {
+            var offset = position
+            while offset < scalars.count && scalars[offset] == "#" { offset += 1 }
+            return offset < scalars.count && scalars[offset] == "\""
+        }
         while index < scalars.count {
             let scalar = scalars[index]
             if starts("//", at: index) {
@@ -37,7 +43,7 @@ enum SwiftSourceNormaliser {
             } else if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
                 pendingSpace = true
                 index += 1
-            } else if scalar == "\"" || (scalar == "#" && starts("#\"", at: index)) || (scalar == "#" && starts("##\"", at: index)) {
+            } else if scalar == "\"" || (scalar == "#" && opensRawString(at: index)) {
                 index = copyStringLiteral(scalars, from: index, emit: emit)
             } else {
                 emit(scalar)

@@ -16,23 +16,9 @@ public enum TextGrammar {
         return nil
     }
 
-    /// `text` in double quotes with control characters shown as escapes, for error messages.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            default:
-                let category = scalar.properties.generalCategory
-                result += category == .control || category == .format ? "\\u{\(hex(scalar))}" : String(scalar)
-            }
-        }
-        return result + "\""
-    }
+    /// `text` as it would be written in pipeline.json (a JSON string), for error messages: control characters show
+    /// as escapes.
+    static func quoted(_ text: String) -> String { CanonicalJSON.encode(.string(text)) }
 
     static func hex(_ scalar: Unicode.Scalar) -> String {
         let digits = String(scalar.value, radix: 16, uppercase: true)
