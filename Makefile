@@ -39,7 +39,8 @@ bench: figures
 	$(SWIFT) build -c release --product icar-bench
 	.build/release/icar-bench
 
-# After bumping a stage kind's version: record its new source hash (new kinds: add them with "sha256": "").
+# After changing code: reruns the offline quick profile and, for each kind whose source closure changed, records the
+# change if its stages wrote the same bytes from the same inputs (no bump, the cache stays valid), or says to bump.
 versions:
 	ICAR_RECORD_VERSIONS=1 $(SWIFT) test --filter ImplementationVersionTests
 

@@ -86,7 +86,8 @@ let package = Package(
         .testTarget(name: "PositionalModelsTests", dependencies: ["PositionalModels", "Numerics"]),
         .testTarget(name: "MultiHeadTransformerTests", dependencies: ["MultiHeadTransformer", "Numerics"]),
         .testTarget(name: "TokenEmbeddingsTests", dependencies: ["TokenEmbeddings", "Numerics"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["icar", "PipelineEngine", "HDF5"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["icar", "AllPapers", "PipelineEngine", "HDF5"],
+                    exclude: ["Versions/ImplementationVersions.json"]),
     ],
     swiftLanguageModes: [.v5]
 )
