@@ -45,7 +45,10 @@ public struct GnuplotFigure {
     set palette defined (0 '#440154', 1 '#46327e', 2 '#365c8d', 3 '#277f8e', 4 '#1fa187', 5 '#4ac16d', 6 '#a0da39', 7 '#fde725')
     """
 
-    public func render(into directory: String) throws {
+    /// Writes the data files and the script, then runs gnuplot with the pinned font; `environment` is what gnuplot
+    /// inherits apart from the font configuration.
+    public func render(into directory: String,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         // The name is written into the script inside quotes and comments; only a plain file name is safe there.
         if let problem = FileNameGrammar.problem(name) { throw PipelineError("figure name \(problem)") }
         for file in dataFiles {
@@ -57,10 +60,10 @@ public struct GnuplotFigure {
           reset
           \(Self.palette)
           if (format eq "pdf") {
-            set terminal pdfcairo enhanced color size \(pdfSize) font "Helvetica,9"
+            set terminal pdfcairo enhanced color size \(pdfSize) font "\(PinnedFont.family),9"
             set output "\(name).pdf"
           } else {
-            set terminal pngcairo enhanced color size \(pngSize) font "Helvetica,22" linewidth 2
+            set terminal pngcairo enhanced color size \(pngSize) font "\(PinnedFont.family),22" linewidth 2
             set output "\(name).png"
           }
         \(body)
@@ -68,7 +71,9 @@ public struct GnuplotFigure {
         }
         """
         try Data(script.utf8).write(to: URL(fileURLWithPath: directory + "/\(name).gp"))
-        let output = try ExternalProgram.run(["gnuplot", name + ".gp"], directory: directory)
+        let fonts = try PinnedFont.environment(base: environment)
+        defer { try? FileManager.default.removeItem(atPath: fonts.folder) }
+        let output = try ExternalProgram.run(["gnuplot", name + ".gp"], environment: fonts.environment, directory: directory)
         for file in [name + ".pdf", name + ".png"] {
             guard let size = FileDigest.status(of: directory + "/" + file)?.bytes, size > 0 else {
                 throw PipelineError("gnuplot did not write \(file): \(output.suffix(600))")
@@ -111,6 +116,16 @@ public struct GnuplotFigure {
         return text
     }
 
+    /// A tick spacing of 1, 2 or 5 times a power of ten giving at most about five ticks over `count` cells, so
+    /// multi-digit labels of a narrow heatmap do not run together.
+    public static func tickStep(_ count: Int) -> Int {
+        var scale = 1
+        while true {
+            for multiple in [1, 2, 5] where count <= 5 * multiple * scale { return multiple * scale }
+            scale *= 10
+        }
+    }
+
     /// Commands for one heatmap panel of `file` (gnuplot matrix data) with a colour bar.
     public static func heatmap(_ file: String, title: String, rows: Int, columns: Int, symmetricRange: Bool = false,
                         extra: String = "") -> String {
@@ -123,9 +138,10 @@ public struct GnuplotFigure {
           set size ratio \(Double(rows) / Double(columns))
           unset key
           set tics scale 0
+          set xtics \(tickStep(columns)); set ytics \(tickStep(rows))
           \(extra)
           plot '\(file)' matrix with image pixels
-          unset object; unset arrow; unset label
+          unset object; unset arrow; unset label; set xtics autofreq; set ytics autofreq
         """
     }
 }
