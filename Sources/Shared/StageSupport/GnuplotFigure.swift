@@ -45,9 +45,23 @@ public struct GnuplotFigure {
     set palette defined (0 '#440154', 1 '#46327e', 2 '#365c8d', 3 '#277f8e', 4 '#1fa187', 5 '#4ac16d', 6 '#a0da39', 7 '#fde725')
     """
 
-    /// Writes the data files and the script, then runs gnuplot with the pinned font; `environment` is what gnuplot
-    /// inherits apart from the font configuration.
-    public func render(into directory: String,
+    /// Where a user's own style for figure `name` lives, beside pipeline.json: icar reads it, never writes it.
+    public static func styleFile(_ name: String) -> String { "styles/\(name).gp" }
+
+    /// The style files of the figures among `published` (each `NAME.gp`): what a plot kind's `projectFiles` are.
+    public static func styleFiles(_ published: [String]) -> [String] {
+        published.filter { $0.hasSuffix(".gp") }.map { styleFile(String($0.dropLast(3))) }
+    }
+
+    /// Renders into the stage's output directory with the user's style for this figure, if there is one.
+    public func render(in context: StageContext) throws {
+        try render(into: context.outputDirectory, style: try context.projectFile(Self.styleFile(name)))
+    }
+
+    /// Writes the data files and the script, then runs gnuplot with the pinned font; `style` (a user's gnuplot
+    /// commands) runs after icar's terminal and palette and before the figure's commands, in both formats;
+    /// `environment` is what gnuplot inherits apart from the font configuration.
+    public func render(into directory: String, style: Data? = nil,
                        environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         // The name is written into the script inside quotes and comments; only a plain file name is safe there.
         if let problem = FileNameGrammar.problem(name) { throw PipelineError("figure name \(problem)") }
@@ -55,7 +69,9 @@ public struct GnuplotFigure {
             try Data(file.contents.utf8).write(to: URL(fileURLWithPath: directory + "/" + file.name))
         }
         let script = """
-        # \(name): written by icar. Restyle here and run `gnuplot \(name).gp` in this directory.
+        # \(name): written by icar; icar run overwrites it. To restyle for good, put gnuplot commands in
+        # \(Self.styleFile(name)) beside pipeline.json (run after the terminal is set; `format` is "pdf" or "png").
+        # To experiment, edit a copy and run `gnuplot COPY.gp` in this directory.
         do for [format in "pdf png"] {
           reset
           \(Self.palette)
@@ -66,7 +82,7 @@ public struct GnuplotFigure {
             set terminal pngcairo enhanced color size \(pngSize) font "\(PinnedFont.family),22" linewidth 2
             set output "\(name).png"
           }
-        \(body)
+        \(Self.styleSection(name, style))\(body)
           unset output
         }
         """
@@ -80,6 +96,17 @@ public struct GnuplotFigure {
             }
         }
         try Self.fixCreationDate(ofPDF: directory + "/\(name).pdf")
+    }
+
+    /// The user's style inside the script, marked as theirs; empty without one.
+    ///
+    /// A note on trust: this is the one place where text from the user runs as gnuplot code, because the user wrote
+    /// it as gnuplot code in a file of their own project; no pipeline.json value ever reaches it.
+    static func styleSection(_ name: String, _ style: Data?) -> String {
+        guard let style else { return "" }
+        let lines = String(decoding: style, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        return "  # --- \(styleFile(name)) (yours: icar reads it, never writes it) ---\n"
+            + lines.map { "  " + $0 }.joined(separator: "\n") + "\n  # --- end of \(styleFile(name)) ---\n"
     }
 
     /// Replaces the PDF's creation date with a fixed one of the same length (so no byte offset moves).

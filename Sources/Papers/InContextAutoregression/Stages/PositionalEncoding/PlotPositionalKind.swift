@@ -8,8 +8,9 @@ import StageSupport
 /// its last row next to the population closed form; a last panel overlays the four last rows.
 struct PlotPositionalKind: StageKind {
     let name = "plot-positional"
-    let version = 2
+    let version = 3
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 6: heatmaps of P per μ, last rows against the closed form (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig6"), help: "base name of the figure files"),
@@ -75,6 +76,6 @@ struct PlotPositionalKind: StageKind {
           unset multiplot
         """
         figure.body = body
-        try figure.render(into: context.outputDirectory)
+        try figure.render(in: context)
     }
 }
