@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "ClosedFormModels", dependencies: ["Numerics"], path: "\(inContext)/ClosedFormModels"),
         .target(name: "AugmentedTransformer", dependencies: ["Layers", "Numerics"], path: "\(inContext)/AugmentedTransformer"),
         .target(name: "PositionalModels", dependencies: ["Numerics"], path: "\(inContext)/PositionalModels"),
-        .target(name: "MultiHeadTransformer", dependencies: ["Numerics"], path: "\(inContext)/MultiHeadTransformer"),
+        .target(name: "MultiHeadTransformer", dependencies: ["Layers", "Numerics"], path: "\(inContext)/MultiHeadTransformer"),
         .target(name: "TokenEmbeddings", dependencies: ["Numerics"], path: "\(inContext)/TokenEmbeddings"),
         .target(name: "InContextStages", dependencies: [
             "PipelineEngine", "StageSupport", "Numerics", "HDF5",

@@ -33,6 +33,30 @@ import Numerics
         #expect(abs(kept.value[0] - reference[1].theta) < 1e-12)
     }
 
+    /// Adam (AdamW without decay) in Float32, two steps worked by hand from PyTorch's Adam (lr 0.1, β = 0.9, 0.999,
+    /// ε = 1e-8), θ = (1, −2), g₁ = (0.5, −1), g₂ = (0.1, 0.3):
+    ///   step 1: m̂ = g₁, v̂ = g₁², so θ ← θ − 0.1·g₁/(|g₁| + ε) = (0.900000002, −1.900000001);
+    ///   step 2, first coordinate: m = 0.9·0.05 + 0.1·0.1 = 0.055, v = 0.999·0.00025 + 0.001·0.01 = 0.00025975,
+    ///   m̂ = 0.055/0.19, v̂ = 0.00025975/0.001999, θ ← 0.900000002 − 0.1·m̂/(√v̂ + ε) = 0.81969591;
+    ///   second coordinate likewise: −1.85721514.
+    @Test func adamInFloatMatchesTheHandComputation() {
+        let parameters = ParameterSet<Float>()
+        let theta = parameters.make("theta", shape: [2], decays: false)
+        theta.value[0] = 1
+        theta.value[1] = -2
+        let optimiser = AdamW(parameters, weightDecay: 0)
+        theta.gradient[0] = 0.5
+        theta.gradient[1] = -1
+        optimiser.update(learningRate: 0.1)
+        #expect(abs(theta.value[0] - 0.900000002) < 1e-6 && abs(theta.value[1] + 1.900000001) < 1e-6, "\(theta.value.values)")
+        theta.gradient[0] = 0.1
+        theta.gradient[1] = 0.3
+        optimiser.update(learningRate: 0.1)
+        // Float32 rounding of the moments bounds the agreement at a few ulps of θ.
+        #expect(abs(theta.value[0] - 0.81969591) < 2e-6, "\(theta.value.values)")
+        #expect(abs(theta.value[1] + 1.85721514) < 2e-6, "\(theta.value.values)")
+    }
+
     @Test func clippingScalesToTheMaximumNorm() {
         let parameters = ParameterSet<Double>()
         let a = parameters.make("a", shape: [2], decays: true), b = parameters.make("b", shape: [1], decays: false)

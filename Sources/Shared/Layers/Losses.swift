@@ -5,6 +5,12 @@ import Numerics
 public struct LossValue: Sendable, Equatable {
     public let mean: Double
     public let terms: Int
+
+    /// A loss computed outside the layer library (a model with its own kernels), for the shared loop's accounting.
+    public init(mean: Double, terms: Int) {
+        self.mean = mean
+        self.terms = terms
+    }
 }
 
 /// Token-level cross-entropy over the rows whose target is not `ignored` (PyTorch ignore_index).

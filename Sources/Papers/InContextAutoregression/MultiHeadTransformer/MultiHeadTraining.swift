@@ -1,3 +1,4 @@
+import Layers
 import Numerics
 
 /// Optimiser settings of PAPER.md §6 (the same as §5): Adam lr 1e-2, β = (0.9, 0.999), ε = 1e-8, batch 1024
@@ -32,8 +33,13 @@ public struct MultiHeadEpochReport: Sendable, Equatable {
     public let testLoss: Double
 }
 
-/// Adam on the §6 model in Float32. Deterministic: the initialisation and every epoch's shuffle come from the
-/// generator passed in.
+/// Adam on the §6 model in Float32: the shared AdamW (weight decay 0), BatchSampler and TrainingLoop, so this
+/// model and Figure 5's train by one optimiser and one loop. Deterministic: the initialisation and every epoch's
+/// shuffle come from the generator passed in.
+///
+/// A note on the mirror: the network's kernels read the parameters as flat arrays (MultiHeadParameters); the
+/// optimiser works on a ParameterSet with one tensor per array, in `tensorNames` order. Each step copies the
+/// gradient in and the updated values out (about 25 k scalars at paper size, nothing beside the batch's products).
 public final class MultiHeadTrainer {
     public let configuration: MultiHeadConfiguration
     public let options: MultiHeadTrainingOptions
@@ -41,10 +47,9 @@ public final class MultiHeadTrainer {
     public private(set) var reports: [MultiHeadEpochReport] = []
     private let training: MultiHeadSequences
     private let test: MultiHeadSequences
-    private var generator: SeededGenerator
-    private var optimizer: Adam
-    /// Optimiser steps taken so far: the step a divergence names.
-    public private(set) var optimizerSteps = 0
+    private var sampler: BatchSampler
+    private let mirror = ParameterSet<Float>()
+    private let optimiser: AdamW<Float>
     private let network: MultiHeadNetwork<Float>
 
     /// Draws the initial parameters (PyTorch defaults) from `generator`, then keeps it for the shuffles.
@@ -55,9 +60,14 @@ public final class MultiHeadTrainer {
         self.options = options
         self.training = training
         self.test = test
-        self.generator = generator
-        parameters = MultiHeadParameters(configuration: configuration, generator: &self.generator)
-        optimizer = Adam(parameterCounts: parameters.tensors.map(\.count), learningRate: options.learningRate)
+        var generator = generator
+        parameters = MultiHeadParameters(configuration: configuration, generator: &generator)
+        sampler = BatchSampler(exampleCount: training.count, batchSize: options.batchSize, generator: generator)
+        for (name, tensor) in zip(MultiHeadParameters<Float>.tensorNames, parameters.tensors) {
+            let parameter = mirror.make(name, shape: [tensor.count], decays: false)
+            tensor.withUnsafeBufferPointer { parameter.value.pointer.update(from: $0.baseAddress!, count: tensor.count) }
+        }
+        optimiser = AdamW(mirror, weightDecay: 0)
         network = MultiHeadNetwork(configuration: configuration, batchCapacity: min(options.batchSize,
                                                                                    max(training.count, test.count)))
     }
@@ -66,25 +76,26 @@ public final class MultiHeadTrainer {
     /// DataLoader without drop_last), then the test loss.
     @discardableResult
     public func trainEpoch() throws -> MultiHeadEpochReport {
-        let order = generator.permutation(training.count)
-        var weightedLoss = 0.0, lastLoss = 0.0
-        var start = 0
-        while start < order.count {
-            let indices = Array(order[start..<min(start + options.batchSize, order.count)])
-            let (loss, gradient) = network.lossAndGradient(parameters: parameters, sequences: training, indices: indices)
-            try TrainingDiverged.check(loss, step: optimizerSteps)
-            optimizerSteps += 1
-            optimizer.beginStep()
-            let paths = MultiHeadParameters<Float>.tensorKeyPaths
-            for (index, path) in paths.enumerated() {
-                optimizer.update(index, parameters: &parameters[keyPath: path], gradient: gradient[keyPath: path])
+        let batches = sampler.epoch()
+        var account = LossAccount()
+        let paths = MultiHeadParameters<Float>.tensorKeyPaths
+        let losses = try TrainingLoop(steps: batches.count, schedule: .constant(Double(options.learningRate))).run { index, rate in
+            let (loss, gradient) = network.lossAndGradient(parameters: parameters, sequences: training, indices: batches[index])
+            for (parameter, path) in zip(mirror.parameters, paths) {
+                gradient[keyPath: path].withUnsafeBufferPointer {
+                    parameter.gradient.pointer.update(from: $0.baseAddress!, count: parameter.count)
+                }
             }
-            weightedLoss += loss * Double(indices.count)
-            lastLoss = loss
-            start += options.batchSize
+            optimiser.update(learningRate: Float(rate))
+            for (parameter, path) in zip(mirror.parameters, paths) {
+                parameters[keyPath: path] = parameter.value.values
+            }
+            let value = LossValue(mean: loss, terms: batches[index].count)
+            account.add(value)
+            return value
         }
-        let report = MultiHeadEpochReport(epoch: reports.count + 1, meanTrainLoss: weightedLoss / Double(order.count),
-                                          lastBatchTrainLoss: lastLoss,
+        let report = MultiHeadEpochReport(epoch: reports.count + 1, meanTrainLoss: account.mean,
+                                          lastBatchTrainLoss: losses.last!.mean,
                                           testLoss: network.evaluate(parameters: parameters, sequences: test).loss)
         reports.append(report)
         return report

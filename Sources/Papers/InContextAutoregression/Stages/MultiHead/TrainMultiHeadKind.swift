@@ -9,7 +9,7 @@ import StageSupport
 /// summed, LayerNorm, Linear — trained with Adam in Float32.
 struct TrainMultiHeadKind: StageKind {
     let name = "train-multihead"
-    let version = 2
+    let version = 3
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 7: train the non-augmented multi-head model (H heads, positional softmax) with Adam"
     let parameters: [ParameterSpec] = [
