@@ -7,7 +7,7 @@ import StageSupport
 /// masked) on one shared palette, and the loss curve on a log scale.
 struct PlotClosedFormKind: StageKind {
     let name = "plot-closed-form"
-    let version = 2
+    let version = 3
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 3: heatmaps of A, B, BᵀA, P and the GD loss curve (gnuplot)"
     let parameters: [ParameterSpec] = [

@@ -6,7 +6,7 @@ import StageSupport
 /// unit sphere — drawn with gnuplot's splot.
 struct PlotOrbitsKind: StageKind {
     let name = "plot-orbits"
-    let version = 2
+    let version = 3
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 1: orbits of a few SO(3) rotations on the sphere (gnuplot splot)"
     let parameters: [ParameterSpec] = [

@@ -7,7 +7,7 @@ import StageSupport
 /// sequences and shuffled tokens overlaid on common bins, with the fraction of exact regenerations in the key.
 struct PlotTokenHistogramKind: StageKind {
     let name = "plot-token-histogram"
-    let version = 2
+    let version = 3
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 4: histogram of log10 regeneration MSE, real vs shuffled token sequences (gnuplot)"
     let parameters: [ParameterSpec] = [
