@@ -9,7 +9,7 @@ import StageSupport
 /// / unreachable pairs over training and accuracy by degree class.
 struct PlotModelKind: StageKind {
     let name = "alpine-plot-model"
-    let version = 2
+    let version = 3
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"
     let parameters: [ParameterSpec] = [

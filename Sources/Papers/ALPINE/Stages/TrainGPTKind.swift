@@ -12,11 +12,11 @@ import StageSupport
 /// attributes vocabulary, block, width, layers, heads.
 struct TrainGPTKind: DeclaresDatasets {
     let name = "alpine-train"
-    let version = 2
+    let version = 3
     let datasets = ALPINEFiles.model("trained.h5", "checkpoints/<step>", "the model at training step <step>")
         + ALPINEFiles.model("trained.h5", "final", "the trained model")
         + [DatasetDeclaration("trained.h5", "checkpoint_steps", ["checkpoint": "checkpoints"], "the steps stored under checkpoints/"),
-           DatasetDeclaration("trained.h5", "train_loss", ["step": "steps"], "mean cross-entropy of each training step's batch")]
+           DatasetDeclaration("trained.h5", "train_loss", ["step": "steps"], "mean next-token cross-entropy of each training step's batch")]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §2: the 1-layer GPT (pre-LN, softmax attention, GELU MLP, tied embeddings) trained by AdamW"
     let parameters: [ParameterSpec] = [

@@ -11,13 +11,13 @@ import StageSupport
 /// `attention` [block, block] (0 where no line reaches the row), `attention_rows` [block], attribute `cosine`.
 struct WeightsKind: DeclaresDatasets {
     let name = "alpine-weights"
-    let version = 3
+    let version = 4
     let datasets = [
         DatasetDeclaration("weights.h5", "checkpoint_steps", ["checkpoint": "checkpoints"], "training step of each checkpoint"),
         DatasetDeclaration("weights.h5", "W_M", ["checkpoint": "checkpoints", "source i": "nodes", "target j": "nodes"],
-                           "W_M′ (ALPINE §4.4): the adjacency readout of the 1-layer model's MLP at each checkpoint"),
+                           "W_M′ (ALPINE §4.4) at each checkpoint: row i = (FFN(e_i) + e_i) W_o on node tokens, W_o = wteᵀ (the adjacency the model stores)"),
         DatasetDeclaration("weights.h5", "W_V", ["checkpoint": "checkpoints", "target t": "nodes", "node k": "nodes"],
-                           "W_V′ (ALPINE §4.4): the reachability readout of the value-output path at each checkpoint"),
+                           "W_V′ (ALPINE §4.4) at each checkpoint: row t = (V(e_t) + FFN(V(e_t))) W_o on node tokens (the reachability the model stores)"),
         DatasetDeclaration("weights.h5", "attention", ["query position": "block", "key position": "block"],
                            "the final model's attention weights averaged over teacher-forced test lines (0 where no line reaches the row)"),
         DatasetDeclaration("weights.h5", "attention_rows", ["query position": "block"], "how many test lines reach each query position"),

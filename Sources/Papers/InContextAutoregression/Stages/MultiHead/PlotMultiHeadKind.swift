@@ -8,7 +8,7 @@ import StageSupport
 /// positional weights of the four heads with the largest |O_hh|.
 struct PlotMultiHeadKind: StageKind {
     let name = "plot-multihead"
-    let version = 3
+    let version = 4
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"
     let parameters: [ParameterSpec] = [

@@ -9,7 +9,7 @@ import StageSupport
 /// summed, LayerNorm, Linear — trained with Adam in Float32.
 struct TrainMultiHeadKind: DeclaresDatasets {
     let name = "train-multihead"
-    let version = 3
+    let version = 4
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 7: train the non-augmented multi-head model (H heads, positional softmax) with Adam"
     let parameters: [ParameterSpec] = [
@@ -29,9 +29,9 @@ struct TrainMultiHeadKind: DeclaresDatasets {
             DatasetDeclaration(file, "parameters/\(name)", axes, description)
         }
         return [
-            DatasetDeclaration(file, "train_loss", ["epoch": "epochs"], "mean training loss (½‖ŝ − s‖², Float32) over the epoch's batches"),
+            DatasetDeclaration(file, "train_loss", ["epoch": "epochs"], "mean over the epoch's batches of the batch MSE of the next-token prediction, before each Adam step (Float32)"),
             DatasetDeclaration(file, "last_batch_train_loss", ["epoch": "epochs"], "training loss of the epoch's last batch"),
-            DatasetDeclaration(file, "test_loss", ["epoch": "epochs"], "loss on the test split after the epoch"),
+            DatasetDeclaration(file, "test_loss", ["epoch": "epochs"], "MSE on the test split after the epoch"),
             tensor("queryWeight", ["head": "heads", "out": "2*dimension", "in": "2*dimension"], "query weight Q_h of each head"),
             tensor("queryBias", ["head": "heads", "out": "2*dimension"], "query bias of each head"),
             tensor("keyWeight", ["head": "heads", "out": "2*dimension", "in": "2*dimension"], "key weight K_h of each head"),
