@@ -23,7 +23,7 @@ final class StageHarness {
         // Validate the parameters exactly as pipeline.json would, with a placeholder stage feeding every input.
         let bindings = inputs.keys.map { "\"\($0)\": \"u\"" }.joined(separator: ", ")
         let pipeline = try PipelineLoader(registry: { var r = StageRegistry(); r.register(kind); r.register(Placeholder()); return r }())
-            .load(text: #"{"stages": {"u": {"kind": "placeholder"}, "s": {"kind": "\#(kind.name)", "params": \#(parameters), "inputs": {\#(bindings)}}}}"#)
+            .load(text: #"{"stages": {"u": {"kind": "placeholder"}, "s": {"kind": "\#(kind.name)", "params": \#(parameters), "inputs": {\#(bindings)}}}}"#, baseDirectory: directory)
         let output = directory + "/" + name
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let locations = inputs.mapValues { StageInputLocation(stage: "upstream", key: "k", contentHash: "h", directory: $0) }
@@ -32,6 +32,9 @@ final class StageHarness {
                                    outputDirectory: output, progress: { [weak self] update in
                                        if update.step == ProgressUpdate.warningStep { self?.warnings.append(update.message) }
                                    })
+        // As the scheduler hands them over: the project files the loader hashed (here, in the harness directory).
+        context.projectDirectory = pipeline.baseDirectory
+        context.projectFiles = pipeline.stage("s")!.projectFiles
         try kind.run(context)
         return output
     }

@@ -170,11 +170,13 @@ public final class RunScheduler: @unchecked Sendable {
                     running += 1
                     progressed = true
                     if commit == nil { commit = gitCommit() }
-                    let job = StageJob(stage: name, kind: stage.kind.name, version: stage.kind.version, key: key,
+                    var job = StageJob(stage: name, kind: stage.kind.name, version: stage.kind.version, key: key,
                                        keyText: ingredients.canonicalText, parameters: ingredients.parameters,
                                        inputs: stageInputs(stage, contentHashes: contentHashes, keys: stageKeys),
                                        storeRoot: store.root, icarVersion: icarVersion, gitCommit: commit!,
                                        replaceExisting: forced.contains(name))
+                    job.projectDirectory = pipeline.baseDirectory
+                    job.projectFiles = stage.projectFiles
                     display.started(name)
                     launch(stage, ingredients, job) { result in
                         self.condition.lock()

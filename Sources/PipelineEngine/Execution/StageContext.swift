@@ -55,6 +55,27 @@ public final class StageContext {
 
     public func hasInput(_ slot: String) -> Bool { inputs[slot] != nil }
 
+    /// Directory of pipeline.json, and the project files the key covers (path → SHA-256 or "absent").
+    public var projectDirectory = "."
+    public var projectFiles: [String: String] = [:]
+
+    /// The bytes of project file `path`, or nil when it does not exist; in both cases exactly what the key covers:
+    /// a file edited, added or removed after the pipeline loaded fails the stage instead of entering a result
+    /// keyed for other bytes.
+    public func projectFile(_ path: String) throws -> Data? {
+        guard let expected = projectFiles[path] else {
+            throw PipelineError("stage \(stageName) reads project file \(path), which its kind does not declare")
+        }
+        let full = (projectDirectory as NSString).appendingPathComponent(path)
+        let data = FileManager.default.contents(atPath: full)
+        let found = data.map { SHA256Hasher.hex(of: [UInt8]($0)) } ?? ProjectFiles.absent
+        guard found == expected else {
+            throw PipelineError("stage \(stageName): project file \(path) changed after the pipeline was loaded "
+                + "(\(expected == ProjectFiles.absent ? "it was absent" : "it had SHA-256 \(expected.prefix(12))")); run again")
+        }
+        return data
+    }
+
     /// Path where the stage writes its output file `name`.
     public func outputFile(_ name: String) -> String { outputDirectory + "/" + name }
 

@@ -15,6 +15,9 @@ public struct StageJob: Codable, Sendable {
     public let gitCommit: String
     /// A forced re-run: replace an existing entry of the same key once the new one is complete.
     public let replaceExisting: Bool
+    /// Directory of pipeline.json, and the project files the key covers (path → hash or "absent").
+    public var projectDirectory: String = "."
+    public var projectFiles: [String: String] = [:]
 
     public func write(to path: String) throws {
         let encoder = JSONEncoder()

@@ -29,6 +29,7 @@ public struct StagePlanner {
             guard let hash = inputHashes[source] else { return nil }
             inputs[slot] = hash
         }
+        for (path, hash) in stage.projectFiles { inputs[ProjectFiles.slot(path)] = hash }
         return KeyIngredients(kind: stage.kind.name, version: stage.kind.version,
                               parameters: stage.parameters.canonicalJSON, inputs: inputs,
                               toolchain: stage.kind.toolchain())

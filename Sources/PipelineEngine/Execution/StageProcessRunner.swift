@@ -31,6 +31,8 @@ public enum StageProcessRunner {
         let context = StageContext(stageName: job.stage, kindName: job.kind, kindVersion: job.version, key: job.key,
                                    parameters: parameters, inputs: job.inputs, outputDirectory: work,
                                    progress: { emit($0.line) })
+        context.projectDirectory = job.projectDirectory
+        context.projectFiles = job.projectFiles
         do {
             try kind.run(context)
         } catch {

@@ -28,6 +28,10 @@ public protocol StageKind: Sendable {
     /// kernel, libhdf5, gnuplot). They enter the key, so an upgrade or another machine's kernel reruns the stage
     /// instead of passing its bytes off as this machine's; `icar status` names which one changed.
     func toolchain() -> [String: String]
+    /// Paths, relative to the directory of pipeline.json, of project files the stage reads if they exist (a
+    /// figure's style override): their hashes enter the key (ProjectFiles); the stage reads them only through
+    /// `StageContext.projectFile`.
+    func projectFiles(_ parameters: StageParameters) -> [String]
 }
 
 public extension StageKind {
@@ -37,6 +41,7 @@ public extension StageKind {
     func validate(_ parameters: StageParameters) throws {}
     func estimatedPeakBytes(_ parameters: StageParameters) -> Double { 0 }
     func toolchain() -> [String: String] { [:] }
+    func projectFiles(_ parameters: StageParameters) -> [String] { [] }
 }
 
 /// The stage kinds a pipeline may use, by name.

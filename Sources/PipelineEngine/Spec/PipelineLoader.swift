@@ -224,8 +224,19 @@ public struct PipelineLoader {
                         + "this machine has %.3g GB (MemTotal)", name, during, bytes / 1e9, Double(total) / 1e9),
                         raw.member.position)
                 }
-                resolved.append(ResolvedStage(name: name, kind: raw.kind, parameters: parameters,
-                                              inputs: raw.inputs, description: raw.description))
+                var stage = ResolvedStage(name: name, kind: raw.kind, parameters: parameters, inputs: raw.inputs,
+                                          description: raw.description)
+                for path in raw.kind.projectFiles(parameters) {
+                    if let problem = ProjectFiles.problem(path) {
+                        throw fail("stage '\(name)'\(during): project file \(problem)", raw.member.position)
+                    }
+                    do {
+                        stage.projectFiles[path] = try ProjectFiles.hash(path, in: baseDirectory)
+                    } catch let error as PipelineError {
+                        throw fail("stage '\(name)': \(error.message)", raw.member.position)
+                    }
+                }
+                resolved.append(stage)
             }
             return resolved
         }

@@ -7,6 +7,8 @@ public struct ResolvedStage: Sendable {
     /// Input slot → name of the stage that provides it.
     public let inputs: [String: String]
     public let description: String?
+    /// Project file path → its SHA-256 or `ProjectFiles.absent`, hashed when the pipeline loaded.
+    public var projectFiles: [String: String] = [:]
 
     public var publishedFiles: [String] { kind.publishedFiles(parameters) }
 }

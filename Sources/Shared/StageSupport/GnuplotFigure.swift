@@ -45,36 +45,68 @@ public struct GnuplotFigure {
     set palette defined (0 '#440154', 1 '#46327e', 2 '#365c8d', 3 '#277f8e', 4 '#1fa187', 5 '#4ac16d', 6 '#a0da39', 7 '#fde725')
     """
 
-    public func render(into directory: String) throws {
+    /// Where a user's own style for figure `name` lives, beside pipeline.json: icar reads it, never writes it.
+    public static func styleFile(_ name: String) -> String { "styles/\(name).gp" }
+
+    /// The style files of the figures among `published` (each `NAME.gp`): what a plot kind's `projectFiles` are.
+    public static func styleFiles(_ published: [String]) -> [String] {
+        published.filter { $0.hasSuffix(".gp") }.map { styleFile(String($0.dropLast(3))) }
+    }
+
+    /// Renders into the stage's output directory with the user's style for this figure, if there is one.
+    public func render(in context: StageContext) throws {
+        try render(into: context.outputDirectory, style: try context.projectFile(Self.styleFile(name)))
+    }
+
+    /// Writes the data files and the script, then runs gnuplot with the pinned font; `style` (a user's gnuplot
+    /// commands) runs after icar's terminal and palette and before the figure's commands, in both formats;
+    /// `environment` is what gnuplot inherits apart from the font configuration.
+    public func render(into directory: String, style: Data? = nil,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         // The name is written into the script inside quotes and comments; only a plain file name is safe there.
         if let problem = FileNameGrammar.problem(name) { throw PipelineError("figure name \(problem)") }
         for file in dataFiles {
             try Data(file.contents.utf8).write(to: URL(fileURLWithPath: directory + "/" + file.name))
         }
         let script = """
-        # \(name): written by icar. Restyle here and run `gnuplot \(name).gp` in this directory.
+        # \(name): written by icar; icar run overwrites it. To restyle for good, put gnuplot commands in
+        # \(Self.styleFile(name)) beside pipeline.json (run after the terminal is set; `format` is "pdf" or "png").
+        # To experiment, edit a copy and run `gnuplot COPY.gp` in this directory.
         do for [format in "pdf png"] {
           reset
           \(Self.palette)
           if (format eq "pdf") {
-            set terminal pdfcairo enhanced color size \(pdfSize) font "Helvetica,9"
+            set terminal pdfcairo enhanced color size \(pdfSize) font "\(PinnedFont.family),9"
             set output "\(name).pdf"
           } else {
-            set terminal pngcairo enhanced color size \(pngSize) font "Helvetica,22" linewidth 2
+            set terminal pngcairo enhanced color size \(pngSize) font "\(PinnedFont.family),22" linewidth 2
             set output "\(name).png"
           }
-        \(body)
+        \(Self.styleSection(name, style))\(body)
           unset output
         }
         """
         try Data(script.utf8).write(to: URL(fileURLWithPath: directory + "/\(name).gp"))
-        let output = try ExternalProgram.run(["gnuplot", name + ".gp"], directory: directory)
+        let fonts = try PinnedFont.environment(base: environment)
+        defer { try? FileManager.default.removeItem(atPath: fonts.folder) }
+        let output = try ExternalProgram.run(["gnuplot", name + ".gp"], environment: fonts.environment, directory: directory)
         for file in [name + ".pdf", name + ".png"] {
             guard let size = FileDigest.status(of: directory + "/" + file)?.bytes, size > 0 else {
                 throw PipelineError("gnuplot did not write \(file): \(output.suffix(600))")
             }
         }
         try Self.fixCreationDate(ofPDF: directory + "/\(name).pdf")
+    }
+
+    /// The user's style inside the script, marked as theirs; empty without one.
+    ///
+    /// A note on trust: this is the one place where text from the user runs as gnuplot code, because the user wrote
+    /// it as gnuplot code in a file of their own project; no pipeline.json value ever reaches it.
+    static func styleSection(_ name: String, _ style: Data?) -> String {
+        guard let style else { return "" }
+        let lines = String(decoding: style, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        return "  # --- \(styleFile(name)) (yours: icar reads it, never writes it) ---\n"
+            + lines.map { "  " + $0 }.joined(separator: "\n") + "\n  # --- end of \(styleFile(name)) ---\n"
     }
 
     /// Replaces the PDF's creation date with a fixed one of the same length (so no byte offset moves).
@@ -111,6 +143,16 @@ public struct GnuplotFigure {
         return text
     }
 
+    /// A tick spacing of 1, 2 or 5 times a power of ten giving at most about five ticks over `count` cells, so
+    /// multi-digit labels of a narrow heatmap do not run together.
+    public static func tickStep(_ count: Int) -> Int {
+        var scale = 1
+        while true {
+            for multiple in [1, 2, 5] where count <= 5 * multiple * scale { return multiple * scale }
+            scale *= 10
+        }
+    }
+
     /// Commands for one heatmap panel of `file` (gnuplot matrix data) with a colour bar.
     public static func heatmap(_ file: String, title: String, rows: Int, columns: Int, symmetricRange: Bool = false,
                         extra: String = "") -> String {
@@ -123,9 +165,10 @@ public struct GnuplotFigure {
           set size ratio \(Double(rows) / Double(columns))
           unset key
           set tics scale 0
+          set xtics \(tickStep(columns)); set ytics \(tickStep(rows))
           \(extra)
           plot '\(file)' matrix with image pixels
-          unset object; unset arrow; unset label
+          unset object; unset arrow; unset label; set xtics autofreq; set ytics autofreq
         """
     }
 }

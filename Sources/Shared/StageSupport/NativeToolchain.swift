@@ -15,8 +15,10 @@ public enum NativeToolchain {
     /// Kinds that only write HDF5 (or plain files) without linear algebra on their outputs' path.
     public static var storage: [String: String] { ["hdf5": hdf5LibraryVersion] }
 
-    /// Kinds that draw with gnuplot and read HDF5.
-    public static var plotting: [String: String] { ["gnuplot": gnuplot, "hdf5": hdf5LibraryVersion] }
+    /// Kinds that draw with gnuplot (in the pinned font) and read HDF5.
+    public static var plotting: [String: String] {
+        ["gnuplot": gnuplot, "font": PinnedFont.fingerprint, "hdf5": hdf5LibraryVersion]
+    }
 
     /// The kernel OpenBLAS dispatches to on this machine (e.g. "Haswell", "SkylakeX"); OPENBLAS_CORETYPE changes it.
     public static let blasCore: String = LinearAlgebra.blasCoreName

@@ -9,8 +9,9 @@ import StageSupport
 /// / unreachable pairs over training and accuracy by degree class.
 struct PlotModelKind: StageKind {
     let name = "alpine-plot-model"
-    let version = 3
+    let version = 4
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX4, 5, 6)"),
@@ -45,7 +46,7 @@ struct PlotModelKind: StageKind {
         fig4.body = GnuplotFigure.heatmap(files[0][0], title: "Figure 4: mean attention on test lines (1 layer, 1 head)",
                                           rows: block, columns: block,
                                           extra: "set xlabel 'key position (from 0; 1 = target t)'; set ylabel 'query position'; set cbrange [0:1]")
-        try fig4.render(into: context.outputDirectory)
+        try fig4.render(in: context)
 
         let steps = try weights.readInts("checkpoint_steps").values.map(Double.init)
         let (wm, shape) = try weights.readFloats("W_M")
@@ -85,7 +86,7 @@ struct PlotModelKind: StageKind {
           plot '\(files[1][1])' using 1:2 with linespoints lw 2 pt 7 notitle
           unset multiplot
         """
-        try fig5.render(into: context.outputDirectory)
+        try fig5.render(in: context)
 
         let setMeans = [sets.observed, sets.reachableUnobserved, sets.unreachable].map { set in (0..<checkpoints).map { c in mean(set.map { Double(wv[c * n * n + $0]) }) } }
         let trials = try evaluation.readInts("degree_trials").values, correct = try evaluation.readInts("degree_correct").values
@@ -123,6 +124,6 @@ struct PlotModelKind: StageKind {
           plot '\(files[2][1])' using 1:2 with boxes notitle
           unset multiplot
         """
-        try fig6.render(into: context.outputDirectory)
+        try fig6.render(in: context)
     }
 }

@@ -7,8 +7,9 @@ import StageSupport
 /// W^V after D1–D3) of the simplified model.
 struct PlotSimplifiedKind: StageKind {
     let name = "alpine-plot-simplified"
-    let version = 2
+    let version = 4
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "ALPINE Fig. 1 (A_true, W^M for D1–D3) and Fig. 2 (R_true, R_obs, W^V for D1–D3)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX1, PREFIX2)"),
@@ -47,7 +48,7 @@ struct PlotSimplifiedKind: StageKind {
             panels += panel(d, of: 4, files.first[d], "W^M after D\(d)", n, symmetric: true)
         }
         first.body = "  set multiplot title \"Figure 1: adjacency in the simplified model (\(n) nodes)\"\n" + panels + "  unset multiplot\n"
-        try first.render(into: context.outputDirectory)
+        try first.render(in: context)
 
         var second = GnuplotFigure(name: prefix + "2", body: "")
         second.pdfSize = "12in,3in"
@@ -63,7 +64,7 @@ struct PlotSimplifiedKind: StageKind {
             panels += panel(3 + d, of: 7, files.second[3 + d], "W^V after D\(d)", n, symmetric: true)
         }
         second.body = "  set multiplot title \"Figure 2: reachability in the simplified model\"\n" + panels + "  unset multiplot\n"
-        try second.render(into: context.outputDirectory)
+        try second.render(in: context)
     }
 
     func panel(_ index: Int, of count: Int, _ file: String, _ title: String, _ n: Int, symmetric: Bool) -> String {

@@ -8,8 +8,9 @@ import StageSupport
 /// as horizontal lines, and heatmaps of the 1-layer W_QᵀW_K and W_O W_V with their 5×5 blocks outlined.
 struct PlotAugmentedKind: StageKind {
     let name = "plot-augmented"
-    let version = 3
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 5: loss curves against GD baselines, heatmaps of W_QᵀW_K and W_O W_V (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig5"), help: "base name of the figure files"),
@@ -84,6 +85,6 @@ struct PlotAugmentedKind: StageKind {
         \(GnuplotFigure.heatmap(files[2], title: "W_O W_V (1 layer)", rows: 15, columns: 15, symmetricRange: true, extra: blocks))
           unset multiplot
         """
-        try figure.render(into: context.outputDirectory)
+        try figure.render(in: context)
     }
 }

@@ -7,8 +7,9 @@ import StageSupport
 /// masked) on one shared palette, and the loss curve on a log scale.
 struct PlotClosedFormKind: StageKind {
     let name = "plot-closed-form"
-    let version = 3
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 3: heatmaps of A, B, BᵀA, P and the GD loss curve (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, help: "base name of the figure files, e.g. fig3-unitary"),
@@ -69,6 +70,6 @@ struct PlotClosedFormKind: StageKind {
           unset multiplot
         """
         figure.body = body
-        try figure.render(into: context.outputDirectory)
+        try figure.render(in: context)
     }
 }

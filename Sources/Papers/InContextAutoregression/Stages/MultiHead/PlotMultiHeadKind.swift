@@ -8,8 +8,9 @@ import StageSupport
 /// positional weights of the four heads with the largest |O_hh|.
 struct PlotMultiHeadKind: StageKind {
     let name = "plot-multihead"
-    let version = 4
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig7"), help: "base name of the figure files"),
@@ -84,6 +85,6 @@ struct PlotMultiHeadKind: StageKind {
         \(rhoPanels)
           unset multiplot
         """
-        try figure.render(into: context.outputDirectory)
+        try figure.render(in: context)
     }
 }

@@ -6,8 +6,9 @@ import StageSupport
 /// unit sphere — drawn with gnuplot's splot.
 struct PlotOrbitsKind: StageKind {
     let name = "plot-orbits"
-    let version = 3
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 1: orbits of a few SO(3) rotations on the sphere (gnuplot splot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig1"), help: "base name of the figure files"),
@@ -52,6 +53,6 @@ struct PlotOrbitsKind: StageKind {
                 for [i=0:\(shape[0] - 1)] '\(figureName)-orbits.dat' index i using 1:2:3 with points pt 7 ps 0.8 lc i+1
           unset parametric
         """
-        try figure.render(into: context.outputDirectory)
+        try figure.render(in: context)
     }
 }

@@ -8,8 +8,9 @@ import StageSupport
 /// its last row next to the population closed form; a last panel overlays the four last rows.
 struct PlotPositionalKind: StageKind {
     let name = "plot-positional"
-    let version = 2
+    let version = 4
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 6: heatmaps of P per μ, last rows against the closed form (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig6"), help: "base name of the figure files"),
@@ -55,7 +56,7 @@ struct PlotPositionalKind: StageKind {
             }.joined(separator: "\n  ")
             body += GnuplotFigure.heatmap(Self.dataFiles[index], title: "μ = \(TheoryRow.format(mu))", rows: rows - 1,
                                           columns: shape[1], extra: marks) + "\n"
-            lineBody += (index == 0 ? "" : ", ") + "'fig6-last-rows.dat' using 1:\(2 * index + 2) with linespoints pt 7 ps 0.4 lc \(index + 1) title 'μ = \(TheoryRow.format(mu))', '' using 1:\(2 * index + 3) with lines dt 2 lc \(index + 1) notitle"
+            lineBody += (index == 0 ? "" : ", ") + "'fig6-last-rows.dat' using 1:\(2 * index + 2) with points pt 7 ps 1.3 lc \(index + 1) title 'μ = \(TheoryRow.format(mu))', '' using 1:\(2 * index + 3) with lines dt 2 lw 1.5 lc \(index + 1) notitle"
         }
         // Bottom row: the last predicting row (t = T−2) per μ, trained (points) against the population closed form (dashes).
         let columns = lastRows[0].count
@@ -75,6 +76,6 @@ struct PlotPositionalKind: StageKind {
           unset multiplot
         """
         figure.body = body
-        try figure.render(into: context.outputDirectory)
+        try figure.render(in: context)
     }
 }

@@ -7,8 +7,9 @@ import StageSupport
 /// sequences and shuffled tokens overlaid on common bins, with the fraction of exact regenerations in the key.
 struct PlotTokenHistogramKind: StageKind {
     let name = "plot-token-histogram"
-    let version = 3
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
+    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 4: histogram of log10 regeneration MSE, real vs shuffled token sequences (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig4"), help: "base name of the figure files"),
@@ -60,6 +61,6 @@ struct PlotTokenHistogramKind: StageKind {
             """)
         plot.dataFiles = [(data, GnuplotFigure.columnData([centres, real, shuffled],
                                                           header: "bin centre log10(MSE) | count real | count shuffled (bins of width \(width), MSE > \(threshold) only)"))]
-        try plot.render(into: context.outputDirectory)
+        try plot.render(in: context)
     }
 }
