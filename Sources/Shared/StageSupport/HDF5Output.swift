@@ -4,7 +4,7 @@ import PipelineEngine
 /// An HDF5 output file of a stage: every dataset is written through its kind's declaration, which gives it a
 /// `description` and `axes` attribute; a dataset the kind has not declared, or of another rank, is refused.
 public final class HDF5Output {
-    public let file: HDF5File
+    private let file: HDF5File
     private let name: String
     private let declarations: [DatasetDeclaration]
 

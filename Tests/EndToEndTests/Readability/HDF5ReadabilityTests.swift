@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Every HDF5 file the quick profile writes, opened with h5py as a reader without our source would: each dataset
-/// carries a non-empty `str` description and its axis names, and its shape is the one `icar kinds --json` declares.
+/// carries a non-empty `str` description and its axis names, and its shape is the one `icar kinds --json` declares;
+/// no attribute anywhere comes back as `bytes`.
 @Suite(.serialized) struct HDF5ReadabilityTests {
     @Test func everyDatasetOfTheQuickProfileIsDescribedAndHasItsDeclaredShape() throws {
         let bed = try Testbed(try PaperPipelineTests.offlinePipeline())
@@ -63,6 +64,10 @@ import Testing
                 else: return None
             total += product
         return total
+    def found_all(f):
+        objects = []
+        f.visititems(lambda n, o: objects.append((n, o)))
+        return objects
     for path in sorted(glob.glob(os.path.join(sys.argv[2], "*", "*.h5"))):
         files += 1
         name = os.path.basename(path)
@@ -74,6 +79,9 @@ import Testing
             known = {k: int(v) for k, v in f.attrs.items() if hasattr(v, "dtype") and v.dtype.kind == "i" and v.shape == ()}
             for k, v in json.loads(f.attrs["icar_parameters"]).items():
                 if isinstance(v, int) and not isinstance(v, bool): known.setdefault(k, v)
+            for owner, attributes in [("/", f.attrs)] + [(n, o.attrs) for n, o in found_all(f)]:
+                for key, value in attributes.items():
+                    if isinstance(value, bytes): problems.append(f"{path} {owner}@{key}: bytes, not str")
             symbols = {}
             found = []
             f.visititems(lambda n, o: found.append((n, o)) if isinstance(o, h5py.Dataset) else None)
