@@ -9,16 +9,7 @@ import Numerics
 /// Haar sequences as in PAPER.md §1: W = Q of the QR of a Gaussian matrix (signs fixed), s_0 = 1/√d, s_{t+1} = W s_t.
 func haarSequences(count: Int, tokenCount: Int, dimension d: Int, seed: UInt64) -> MultiHeadSequences {
     var generator = SeededGenerator(seed: seed)
-    var values: [Double] = []
-    for _ in 0..<count {
-        let gaussian = Matrix(rows: d, columns: d, elements: (0..<(d * d)).map { _ in generator.nextGaussian() })
-        let w = try! LinearAlgebra.orthogonalFactor(ofSquare: gaussian)
-        var s = [Double](repeating: 1 / Double(d).squareRoot(), count: d)
-        for _ in 0..<tokenCount {
-            values += s
-            s = w.applied(to: s)
-        }
-    }
+    let values = try! HaarSampler.sequences(count: count, tokenCount: tokenCount, dimension: d, generator: &generator)
     return MultiHeadSequences(count: count, tokenCount: tokenCount, dimension: d, values: values)
 }
 

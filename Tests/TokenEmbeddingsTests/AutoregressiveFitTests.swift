@@ -8,7 +8,7 @@ import TokenEmbeddings
     }
 
     static func haar(_ d: Int, generator: inout SeededGenerator) throws -> Matrix {
-        try LinearAlgebra.orthogonalFactor(ofSquare: gaussianMatrix(rows: d, columns: d, generator: &generator))
+        try HaarSampler.orthogonal(d, generator: &generator)
     }
 
     /// The sequence whose row t is column `columnIndices[t]` of q.

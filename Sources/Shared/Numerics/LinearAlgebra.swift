@@ -69,20 +69,46 @@ public enum LinearAlgebra {
         return w
     }
 
-    /// Minimum-norm least-squares solution X of A X ≈ B (LAPACKE dgelsd); A is m×n, B is m×nrhs.
-    public static func leastSquares(_ a: Matrix, _ b: Matrix) throws -> Matrix {
+    /// Eigenvalues of a general square matrix (LAPACKE dgeev, no vectors), as real and imaginary parts in LAPACK's
+    /// order (complex conjugate pairs adjacent, positive imaginary part first).
+    public static func generalEigenvalues(of matrix: Matrix) throws -> (real: [Double], imaginary: [Double]) {
+        precondition(matrix.rows == matrix.columns, "generalEigenvalues needs a square matrix")
+        let n = matrix.rows
+        var a = matrix.elements
+        var real = [Double](repeating: 0, count: n)
+        var imaginary = [Double](repeating: 0, count: n)
+        var unusedLeft = [Double](repeating: 0, count: 1)
+        var unusedRight = [Double](repeating: 0, count: 1)
+        let info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "N")), Int32(n), &a,
+                                 Int32(n), &real, &imaginary, &unusedLeft, 1, &unusedRight, 1)
+        guard info == 0 else { throw NumericsError.lapack(routine: "dgeev", info: Int(info)) }
+        return (real, imaginary)
+    }
+
+    /// Minimum-norm least-squares solution X of A X ≈ B (LAPACKE dgelsd); A is m×n, B is m×nrhs. Singular values
+    /// σ_i ≤ relativeCutoff · σ_max of A count as zero; the default −1 means machine epsilon.
+    ///
+    /// A note on the cutoff: when A has exactly repeated rows, its computed "zero" singular values come out around
+    /// 1e-16 · σ_max, sometimes just above epsilon; dgelsd then divides by them and X explodes (MSEs of 1e80 in the
+    /// token experiment). NumPy and PyTorch default to max(m, n) · ε, which `defaultRelativeCutoff` gives.
+    public static func leastSquares(_ a: Matrix, _ b: Matrix, relativeCutoff: Double = -1) throws -> Matrix {
         precondition(a.rows == b.rows, "leastSquares: A and B need the same number of rows")
         let m = a.rows, n = a.columns, nrhs = b.columns
         let ldb = max(m, n)
         var aElements = a.elements
         var bElements = [Double](repeating: 0, count: ldb * nrhs)
-        for i in 0..<m { for j in 0..<nrhs { bElements[i * nrhs + j] = b[i, j] } }
+        bElements.replaceSubrange(0..<(m * nrhs), with: b.elements)
         var s = [Double](repeating: 0, count: min(m, n))
         var rank: Int32 = 0
         let info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, Int32(m), Int32(n), Int32(nrhs), &aElements, Int32(n),
-                                  &bElements, Int32(nrhs), &s, -1, &rank)
+                                  &bElements, Int32(nrhs), &s, relativeCutoff, &rank)
         guard info == 0 else { throw NumericsError.lapack(routine: "dgelsd", info: Int(info)) }
         return Matrix(rows: n, columns: nrhs, elements: Array(bElements[0..<(n * nrhs)]))
+    }
+
+    /// max(m, n) · ε, the default cutoff of numpy.linalg.lstsq and torch.linalg.lstsq, for an m×n matrix A.
+    public static func defaultRelativeCutoff(rows: Int, columns: Int) -> Double {
+        Double(max(rows, columns)) * Double.ulpOfOne
     }
 }
 

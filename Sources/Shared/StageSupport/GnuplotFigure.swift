@@ -155,7 +155,7 @@ public struct GnuplotFigure {
 
     /// Commands for one heatmap panel of `file` (gnuplot matrix data) with a colour bar.
     public static func heatmap(_ file: String, title: String, rows: Int, columns: Int, symmetricRange: Bool = false,
-                        extra: String = "") -> String {
+                               xLabel: String = "", yLabel: String = "", extra: String = "") -> String {
         """
           set autoscale
           \(symmetricRange ? "stats '\(file)' matrix using ($3 == $3 ? $3 : 1/0) nooutput; m = (abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)); set cbrange [-m:m]" : "set autoscale cb")
@@ -166,9 +166,10 @@ public struct GnuplotFigure {
           unset key
           set tics scale 0
           set xtics \(tickStep(columns)); set ytics \(tickStep(rows))
+          \(xLabel.isEmpty ? "unset xlabel" : "set xlabel \"\(xLabel)\" offset 0,0.5"); \(yLabel.isEmpty ? "unset ylabel" : "set ylabel \"\(yLabel)\" offset 1.5,0")
           \(extra)
           plot '\(file)' matrix with image pixels
-          unset object; unset arrow; unset label; set xtics autofreq; set ytics autofreq
+          unset object; unset arrow; unset label; set xtics autofreq; set ytics autofreq; unset xlabel; unset ylabel
         """
     }
 }

@@ -8,7 +8,7 @@ import StageSupport
 /// as horizontal lines, and heatmaps of the 1-layer W_QᵀW_K and W_O W_V with their 5×5 blocks outlined.
 struct PlotAugmentedKind: StageKind {
     let name = "plot-augmented"
-    let version = 5
+    let version = 6
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 5: loss curves against GD baselines, heatmaps of W_QᵀW_K and W_O W_V (gnuplot)"
@@ -71,18 +71,18 @@ struct PlotAugmentedKind: StageKind {
           set logscale y
           set xlabel "epoch"
           set ylabel "MSE"
-          set key top right
-          set title "test loss (solid) and train loss (dotted, under it)"
+          set key top right opaque
+          set title "test loss (solid) and train loss (dashed, circles)"
           plot for [l=1:3] '\(files[0])' using 1:(column(2*l+1)) with lines lw 1.5 lc l title sprintf('%d layer%s', l, l > 1 ? 's' : ''), \\
-               for [l=1:3] '\(files[0])' using 1:(column(2*l)) with lines dt 3 lc l notitle\(baselineLines.isEmpty ? "" : ", \\\n       " + baselineLines.joined(separator: ", \\\n       "))
+               for [l=1:3] '\(files[0])' using 1:(column(2*l)) with linespoints dt 2 lw 1 pt 6 ps 0.9 pi \(max(1, epochs.count / 10)) lc l notitle\(baselineLines.isEmpty ? "" : ", \\\n       " + baselineLines.joined(separator: ", \\\n       "))
           unset logscale y
           unset xlabel; unset ylabel
           set origin 0.5,0
           set size 0.25,0.92
-        \(GnuplotFigure.heatmap(files[1], title: "W_Q^T W_K (1 layer)", rows: 15, columns: 15, symmetricRange: true, extra: blocks))
+        \(GnuplotFigure.heatmap(files[1], title: "W_Q^T W_K (1 layer)", rows: 15, columns: 15, symmetricRange: true, xLabel: "column", yLabel: "row", extra: blocks))
           set origin 0.75,0
           set size 0.25,0.92
-        \(GnuplotFigure.heatmap(files[2], title: "W_O W_V (1 layer)", rows: 15, columns: 15, symmetricRange: true, extra: blocks))
+        \(GnuplotFigure.heatmap(files[2], title: "W_O W_V (1 layer)", rows: 15, columns: 15, symmetricRange: true, xLabel: "column", yLabel: "row", extra: blocks))
           unset multiplot
         """
         try figure.render(in: context)

@@ -81,8 +81,7 @@ enum SequenceGenerator {
             }
             return w
         default:
-            let gaussian = Matrix(rows: d, columns: d, elements: (0..<(d * d)).map { _ in generator.nextGaussian() })
-            var q = try LinearAlgebra.orthogonalFactor(ofSquare: gaussian)
+            var q = try HaarSampler.orthogonal(d, generator: &generator)
             if family == .so3, determinant3(q) < 0 {
                 // Flipping one column maps the reflections of O(3) onto SO(3), keeping the Haar measure.
                 for i in 0..<3 { q[i, 0] = -q[i, 0] }

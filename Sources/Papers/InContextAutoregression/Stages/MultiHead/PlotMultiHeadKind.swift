@@ -8,7 +8,7 @@ import StageSupport
 /// positional weights of the four heads with the largest |O_hh|.
 struct PlotMultiHeadKind: StageKind {
     let name = "plot-multihead"
-    let version = 5
+    let version = 6
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"
@@ -59,7 +59,7 @@ struct PlotMultiHeadKind: StageKind {
             figure.dataFiles.append((files[3 + index], GnuplotFigure.matrixData(matrix) { t, k in k <= t }))
             rhoPanels += "  set origin \(Double(index) * 0.25),0\n  set size 0.25,0.47\n"
             rhoPanels += GnuplotFigure.heatmap(files[3 + index], title: "ρ of head \(head) (|O_{hh}| rank \(index + 1))",
-                                               rows: positions, columns: positions) + "\n"
+                                               rows: positions, columns: positions, xLabel: "key t'", yLabel: "query t") + "\n"
         }
         figure.body = """
           set multiplot title "Figure 7: non-augmented multi-head model (d = 5, H = \(heads))"
@@ -67,12 +67,14 @@ struct PlotMultiHeadKind: StageKind {
           set size 0.34,0.47
           set logscale y
           set xlabel "epoch"
-          set title "MSE: train (mean of batches) and test"
-          plot '\(files[0])' using 1:2 with lines lw 1.5 title 'train', '' using 1:3 with lines lw 1.5 title 'test'
-          unset logscale y; unset xlabel
+          set ylabel "MSE"
+          set title "MSE: test (solid), train (dashed)"
+          plot '\(files[0])' using 1:3 with lines lw 1.5 lc 2 title 'test', '' using 1:2 with linespoints dt 2 lw 1 pt 6 ps 0.9 pi \(max(1, train.count / 10)) lc 1 title 'train'
+          unset logscale y; unset xlabel; unset ylabel
           set origin 0.34,0.47
           set size 0.33,0.47
-        \(GnuplotFigure.heatmap(files[1], title: "head coupling O_{hh'} = <M_h, N_{h'}>_F", rows: heads, columns: heads, symmetricRange: true))
+        \(GnuplotFigure.heatmap(files[1], title: "head coupling O_{hh'} = <M_h, N_{h'}>_F", rows: heads, columns: heads, symmetricRange: true,
+                                 xLabel: "head h'", yLabel: "head h"))
           set origin 0.67,0.47
           set size 0.33,0.47
           set size ratio 0

@@ -8,7 +8,7 @@ import StageSupport
 /// its last row next to the population closed form; a last panel overlays the four last rows.
 struct PlotPositionalKind: StageKind {
     let name = "plot-positional"
-    let version = 4
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 6: heatmaps of P per μ, last rows against the closed form (gnuplot)"
@@ -55,7 +55,7 @@ struct PlotPositionalKind: StageKind {
                 "set object \(t + 1) rect from \(Double(t + 1) - 0.5),\(Double(t) - 0.5) to \(Double(t + 1) + 0.5),\(Double(t) + 0.5) front fillstyle empty border rgb 'red' lw 0.6"
             }.joined(separator: "\n  ")
             body += GnuplotFigure.heatmap(Self.dataFiles[index], title: "μ = \(TheoryRow.format(mu))", rows: rows - 1,
-                                          columns: shape[1], extra: marks) + "\n"
+                                          columns: shape[1], xLabel: "key t'", yLabel: index == 0 ? "query t" : "", extra: marks) + "\n"
             lineBody += (index == 0 ? "" : ", ") + "'fig6-last-rows.dat' using 1:\(2 * index + 2) with points pt 7 ps 1.3 lc \(index + 1) title 'μ = \(TheoryRow.format(mu))', '' using 1:\(2 * index + 3) with lines dt 2 lw 1.5 lc \(index + 1) notitle"
         }
         // Bottom row: the last predicting row (t = T−2) per μ, trained (points) against the population closed form (dashes).
