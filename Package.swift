@@ -64,7 +64,7 @@ let package = Package(
                 path: "Sources/Papers/AllPapers"),
 
         .executableTarget(name: "icar", dependencies: [
-            "PipelineEngine", "AllPapers", "ProcessShim", "HDF5",
+            "PipelineEngine", "AllPapers", "StageSupport", "ProcessShim", "HDF5",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -215,5 +215,14 @@ import Testing
         #expect(names.output.split(separator: "\n").map(String.init).sorted() == ["a", "b", "c", "d"], "\(names.output)\(names.error)")
         let kinds = try bed.icar("kinds")
         #expect(kinds.output.contains("extract-closed-form-weights  v"), "\(kinds.output)")
+        // One kind's datasets, per file, with axis names and lengths in terms of its parameters.
+        let multihead = try bed.icar("kinds", "train-multihead")
+        let lines = multihead.output.split(separator: "\n").map(String.init)
+        let heading = lines.firstIndex(of: "datasets:") ?? lines.endIndex
+        #expect(lines.dropFirst(heading).contains("  trained.h5"), "\(multihead.output)")
+        #expect(lines.dropFirst(heading).contains("    parameters/queryWeight  [head: heads, out: 2*dimension, in: 2*dimension]"),
+                "\(multihead.output)")
+        let plot = try bed.icar("kinds", "plot-multihead")
+        #expect(plot.status == 0 && !plot.output.contains("datasets:"), "a kind writing no HDF5 lists none: \(plot.output)")
     }
 }

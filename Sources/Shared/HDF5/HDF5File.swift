@@ -125,6 +125,40 @@ public final class HDF5File {
         }
     }
 
+    /// Writes `name` and labels it for a reader without our source: a `description` attribute and an `axes`
+    /// attribute naming each axis outermost first ("head, row, column"). The axis count must be the dataset's rank.
+    public func write(_ name: String, _ values: [Double], shape: [Int], nonFinite: NonFiniteValues = .refused,
+                      description: String, axes: [String]) throws {
+        try requireLabels(name, shape: shape, description: description, axes: axes)
+        try write(name, values, shape: shape, nonFinite: nonFinite)
+        try label(name, description: description, axes: axes)
+    }
+
+    public func write(_ name: String, _ values: [Float], shape: [Int], description: String, axes: [String]) throws {
+        try requireLabels(name, shape: shape, description: description, axes: axes)
+        try write(name, values, shape: shape)
+        try label(name, description: description, axes: axes)
+    }
+
+    public func write(_ name: String, _ values: [Int64], shape: [Int], description: String, axes: [String]) throws {
+        try requireLabels(name, shape: shape, description: description, axes: axes)
+        try write(name, values, shape: shape)
+        try label(name, description: description, axes: axes)
+    }
+
+    private func requireLabels(_ name: String, shape: [Int], description: String, axes: [String]) throws {
+        guard !description.isEmpty else { throw HDF5Error.unlabelled(path: path, name: name, problem: "an empty description") }
+        guard axes.count == shape.count else {
+            throw HDF5Error.unlabelled(path: path, name: name,
+                                       problem: "\(axes.count) axis names (\(axes.joined(separator: ", "))) for shape \(shape)")
+        }
+    }
+
+    private func label(_ name: String, description: String, axes: [String]) throws {
+        try setAttribute("description", description, on: name)
+        try setAttribute("axes", axes.joined(separator: ", "), on: name)
+    }
+
     // MARK: Attributes (on the root group with object "/", or on a dataset by its name)
 
     /// A variable-length UTF-8 string, which h5py reads as `str` (a fixed-length one comes back as `bytes`).
@@ -301,6 +335,7 @@ public enum HDF5Error: Error, CustomStringConvertible {
     case missingDataset(path: String, name: String)
     case shapeMismatch(name: String, shape: [Int], count: Int)
     case nonFinite(path: String, name: String, index: Int, value: Double)
+    case unlabelled(path: String, name: String, problem: String)
 
     public var description: String {
         switch self {
@@ -312,6 +347,8 @@ public enum HDF5Error: Error, CustomStringConvertible {
         case let .missingDataset(path, name): return "HDF5 file \(path) has no dataset '\(name)'"
         case let .nonFinite(path, name, index, value):
             return "refusing to store dataset '\(name)' in \(path): element \(index) is \(value), not a finite number"
+        case let .unlabelled(path, name, problem):
+            return "refusing to store dataset '\(name)' in \(path) with \(problem)"
         case let .shapeMismatch(name, shape, count):
             return "dataset '\(name)': shape \(shape) needs \(shape.reduce(1, *)) values, got \(count)"
         }

@@ -93,11 +93,19 @@ public struct TheoryTable {
         return text
     }
 
+    /// The datasets of theory.h5, which every kind that writes a theory table declares among its own.
+    public static let datasets = [
+        DatasetDeclaration("theory.h5", "measured", ["row": "rows"],
+                           "the regenerated value of each claim, in the order of the root attribute 'rows' (a JSON list of claim, paper value, tolerance, note)"),
+        DatasetDeclaration("theory.h5", "passed", ["row": "rows"],
+                           "1 where the claim held within its tolerance, else 0 (a row whose tolerance is 'reported' has no criterion)"),
+    ]
+
     /// Writes theory.h5, FIGURE-theory.md and FIGURE-theory.json into the stage's output directory and warns on the
     /// terminal for every failed row.
     public func write(_ context: StageContext, figure: String) throws {
         let name = figure + "-theory"
-        let file = try context.createHDF5("theory.h5")
+        let file = try context.createHDF5("theory.h5", declared: Self.datasets)
         try file.write("measured", rows.map(\.measured), shape: [rows.count], nonFinite: .allowed)
         try file.write("passed", rows.map { Int64($0.passed ? 1 : 0) }, shape: [rows.count])
         try file.setAttribute("title", title)

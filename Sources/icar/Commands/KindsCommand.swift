@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import AllPapers
 import PipelineEngine
+import StageSupport
 
 struct KindsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,10 +12,11 @@ struct KindsCommand: ParsableCommand {
         Examples:
           icar kinds
           icar kinds generate-sequences
+          icar kinds train-multihead --json
         """
     )
 
-    @Argument(help: "A kind to describe in full.")
+    @Argument(help: "A kind to describe in full: its parameters, inputs and the datasets of its HDF5 files.")
     var kind: String?
 
     @Flag(help: "A JSON document (schema in README).")
@@ -47,6 +49,17 @@ struct KindsCommand: ParsableCommand {
                 printOut("inputs:")
                 for input in found.inputs { printOut("  \(input.name)\(input.optional ? " (optional)" : ""): \(input.help)") }
             }
+            let datasets = Self.datasets(of: found)
+            if !datasets.isEmpty {
+                printOut("datasets:")
+                var file = ""
+                for dataset in datasets {
+                    if dataset.file != file { file = dataset.file; printOut("  \(file)") }
+                    let shape = dataset.axes.map { "\($0.name): \($0.length)" }.joined(separator: ", ")
+                    printOut("    \(dataset.name)  [\(shape)]")
+                    printOut("        \(dataset.description)")
+                }
+            }
         }
     }
 
@@ -56,6 +69,18 @@ struct KindsCommand: ParsableCommand {
              ["name": parameter.name, "type": "\(parameter.type)", "help": parameter.help,
               "default": parameter.defaultValue.map { jsonObject(CanonicalJSON.encode($0)) } ?? NSNull()]
          },
-         "inputs": kind.inputs.map { ["name": $0.name, "optional": $0.optional, "help": $0.help] }]
+         "inputs": kind.inputs.map { ["name": $0.name, "optional": $0.optional, "help": $0.help] },
+         "datasets": Self.datasets(of: kind).map { dataset -> [String: Any] in
+             ["file": dataset.file, "name": dataset.name, "description": dataset.description,
+              "axes": dataset.axes.map { ["name": $0.name, "length": $0.length] }]
+         }]
+    }
+
+    /// The kind's declared datasets grouped by file (in declaration order within a file); none for a kind that
+    /// writes no HDF5.
+    static func datasets(of kind: any StageKind) -> [DatasetDeclaration] {
+        let declared = (kind as? any DeclaresDatasets)?.datasets ?? []
+        let files = declared.map(\.file).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return files.flatMap { file in declared.filter { $0.file == file } }
     }
 }

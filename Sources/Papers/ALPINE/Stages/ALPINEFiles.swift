@@ -4,12 +4,50 @@ import Numerics
 import PathFinding
 import PathFindingTransformer
 import PipelineEngine
+import StageSupport
 
 /// How ALPINE's stages store what they pass on: boolean matrices as 0/1 int64, token lines as one flat int64 array
 /// plus the start of each line (`NAME_tokens`, `NAME_offsets`, with a final offset = total), models by parameter name.
 enum ALPINEFiles {
-    static func write(_ file: HDF5File, _ name: String, matrix: [Bool], size n: Int) throws {
+    static func write(_ file: HDF5Output, _ name: String, matrix: [Bool], size n: Int) throws {
         try file.write(name, matrix.map { $0 ? Int64(1) : Int64(0) }, shape: [n, n])
+    }
+
+    /// The declaration of an n × n 0/1 matrix written by `write(_:_:matrix:size:)`.
+    static func matrix(_ file: String, _ name: String, rows: String, columns: String, _ description: String) -> DatasetDeclaration {
+        DatasetDeclaration(file, name, [rows: "nodes", columns: "nodes"], description + " (0/1)")
+    }
+
+    /// The two datasets written by `write(_:_:lines:)`.
+    static func lines(_ file: String, _ name: String, _ description: String) -> [DatasetDeclaration] {
+        [DatasetDeclaration(file, "\(name)_tokens", ["token": "\(name)_token_count"],
+                            "\(description): every line's tokens, concatenated (node i = token i + 2, 1 = newline)"),
+         DatasetDeclaration(file, "\(name)_offsets", ["line boundary": "\(name)_lines_plus_1"],
+                            "start of each line of \(name)_tokens, then the total token count (line k = tokens[offsets[k] ..< offsets[k+1]])")]
+    }
+
+    /// The declaration of a pair list written by `write(_:_:pairs:)`.
+    static func pairs(_ file: String, _ name: String, _ description: String) -> DatasetDeclaration {
+        DatasetDeclaration(file, name, ["pair": "\(name)_count", "source, target": "2"], description)
+    }
+
+    /// The parameters of a GPT written by `write(_:_:model:)` under `group` (nn.Linear weights [out, in]; the
+    /// output head is tied to wte).
+    static func model(_ file: String, _ group: String, _ description: String) -> [DatasetDeclaration] {
+        func tensor(_ name: String, _ axes: KeyValuePairs<String, String>, _ what: String) -> DatasetDeclaration {
+            DatasetDeclaration(file, "\(group)/\(name)", axes, "\(description): \(what)")
+        }
+        return [
+            tensor("wte.weight", ["token": "vocabulary", "feature": "width"], "token embedding (also the output head)"),
+            tensor("wpe.weight", ["position": "block", "feature": "width"], "learned position embedding"),
+            tensor("h.<layer>.ln_1.weight", ["feature": "width"], "block's first LayerNorm scale"),
+            tensor("h.<layer>.attn.c_attn.weight", ["out (query, key, value)": "3*width", "in": "width"], "attention's query, key and value projections stacked"),
+            tensor("h.<layer>.attn.c_proj.weight", ["out": "width", "in": "width"], "attention output projection"),
+            tensor("h.<layer>.ln_2.weight", ["feature": "width"], "block's second LayerNorm scale"),
+            tensor("h.<layer>.mlp.c_fc.weight", ["out": "4*width", "in": "width"], "MLP expansion"),
+            tensor("h.<layer>.mlp.c_proj.weight", ["out": "width", "in": "4*width"], "MLP contraction"),
+            tensor("ln_f.weight", ["feature": "width"], "final LayerNorm scale"),
+        ]
     }
 
     static func readMatrix(_ file: HDF5File, _ name: String) throws -> (values: [Bool], size: Int) {
@@ -18,7 +56,7 @@ enum ALPINEFiles {
         return (values.map { $0 != 0 }, shape[0])
     }
 
-    static func write(_ file: HDF5File, _ name: String, lines: [[Int32]]) throws {
+    static func write(_ file: HDF5Output, _ name: String, lines: [[Int32]]) throws {
         var offsets: [Int64] = [0]
         for line in lines { offsets.append(offsets.last! + Int64(line.count)) }
         try file.write("\(name)_tokens", lines.flatMap { $0.map(Int64.init) }, shape: [Int(offsets.last!)])
@@ -43,12 +81,12 @@ enum ALPINEFiles {
         return stride(from: 0, to: values.count, by: 2).map { PairSplit.Pair(source: values[$0], target: values[$0 + 1]) }
     }
 
-    static func write(_ file: HDF5File, _ name: String, pairs: [PairSplit.Pair]) throws {
+    static func write(_ file: HDF5Output, _ name: String, pairs: [PairSplit.Pair]) throws {
         try file.write(name, pairs.flatMap { [Int64($0.source), Int64($0.target)] }, shape: [pairs.count, 2])
     }
 
     /// Parameters of `model` under `group/NAME`, in their shapes.
-    static func write(_ file: HDF5File, _ group: String, model: GPT<Float>) throws {
+    static func write(_ file: HDF5Output, _ group: String, model: GPT<Float>) throws {
         for parameter in model.parameters.parameters {
             try file.write("\(group)/\(parameter.name)", parameter.value.values, shape: parameter.shape)
         }

@@ -10,9 +10,17 @@ import StageSupport
 /// same prompts (reported beside it, labelled). evaluation.h5: `prompt_pairs` [prompts], `valid` [rounds, prompts]
 /// (0/1), `greedy_valid` [prompts], `degree_trials`, `degree_correct` [4] (classes 0, 1, 2, 3+); attributes
 /// `accuracy`, `greedy_accuracy`, `trials`.
-struct EvaluateKind: StageKind {
+struct EvaluateKind: DeclaresDatasets {
     let name = "alpine-evaluate"
-    let version = 1
+    let version = 4
+    let datasets = [
+        DatasetDeclaration("evaluation.h5", "prompt_pairs", ["prompt": "prompts"], "index into the graph's test_pairs of each prompt \"s t\""),
+        DatasetDeclaration("evaluation.h5", "valid", ["round": "rounds", "prompt": "prompts"],
+                           "1 where the sampled completion is a valid path from s to t in the true graph"),
+        DatasetDeclaration("evaluation.h5", "greedy_valid", ["prompt": "prompts"], "1 where the greedy completion is a valid path"),
+        DatasetDeclaration("evaluation.h5", "degree_trials", ["degree class": "4"], "sampled completions per degree class 0, 1, 2, 3+ (ALPINE §4.1)"),
+        DatasetDeclaration("evaluation.h5", "degree_correct", ["degree class": "4"], "valid sampled completions per degree class"),
+    ]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §3: sampled path completions of test prompts, accuracy overall and by degree class, and greedy"
     let parameters: [ParameterSpec] = [
@@ -64,7 +72,7 @@ struct EvaluateKind: StageKind {
         }
         var unused = SeededGenerator(seed: 0)
         let greedy = judge(Completion.complete(model, prompts: promptTokens, decoding: .greedy, generator: &unused))
-        let file = try context.createHDF5("evaluation.h5")
+        let file = try context.createHDF5("evaluation.h5", declared: datasets)
         try file.write("prompt_pairs", chosen.map(Int64.init), shape: [prompts])
         try file.write("valid", valid, shape: [rounds, prompts])
         try file.write("greedy_valid", greedy, shape: [prompts])

@@ -7,9 +7,16 @@ import StageSupport
 /// Stage kind `alpine-graph` (ALPINE.md §1.1–1.2): a random DAG, its reachability and the train/test split of its
 /// reachable pairs, into graph.h5: `adjacency` [n, n] (i → j), `reachability` [n, n] (row = target t, column = k,
 /// 1 when k reaches t, diagonal included: the paper's R_true), `train_pairs`, `test_pairs` [count, 2] (source, target).
-struct GraphKind: StageKind {
+struct GraphKind: DeclaresDatasets {
     let name = "alpine-graph"
-    let version = 1
+    let version = 2
+    let datasets = [
+        ALPINEFiles.matrix("graph.h5", "adjacency", rows: "source i", columns: "target j", "1 where the DAG has the edge i → j"),
+        ALPINEFiles.matrix("graph.h5", "reachability", rows: "target t", columns: "node k",
+                           "R_true: 1 where k reaches t (diagonal included)"),
+        ALPINEFiles.pairs("graph.h5", "train_pairs", "the reachable (source, target) pairs whose paths train"),
+        ALPINEFiles.pairs("graph.h5", "test_pairs", "the reachable (source, target) pairs held out for testing"),
+    ]
     func toolchain() -> [String: String] { NativeToolchain.storage }
     let summary = "ALPINE §1: random DAG (n nodes, edge probability p), true reachability, train/test split of pairs"
     let parameters: [ParameterSpec] = [
@@ -33,7 +40,7 @@ struct GraphKind: StageKind {
         let graph = RandomDAG(nodeCount: n, edgeProbability: p.number("edge_probability"), generator: &graphDraws)
         var splitDraws = SeededGenerator.stream(seed: p.seed(), index: 1)
         let split = PairSplit(graph, trainProbability: p.number("train_probability"), generator: &splitDraws)
-        let file = try context.createHDF5("graph.h5")
+        let file = try context.createHDF5("graph.h5", declared: datasets)
         try ALPINEFiles.write(file, "adjacency", matrix: graph.adjacency, size: n)
         let reachability = (0..<(n * n)).map { graph.reaches($0 % n, $0 / n) }
         try ALPINEFiles.write(file, "reachability", matrix: reachability, size: n)
@@ -51,9 +58,17 @@ struct GraphKind: StageKind {
 /// `train_offsets` and `test_…` (lines "s t s … t \n", node i = token i + 2), `observed_adjacency` [n, n],
 /// `observed_reachability` [n, n] (row = target), `test_degree` [test pairs] (0, 1, 2, 3 = 3+); attribute
 /// `longest_line` (tokens, "\n" included).
-struct PathsKind: StageKind {
+struct PathsKind: DeclaresDatasets {
     let name = "alpine-paths"
-    let version = 1
+    let version = 2
+    let datasets = ALPINEFiles.lines("paths.h5", "train", "the training lines \"s t s u₁ … t \\n\" (random paths per train pair, plus \"s t s t\" for each edge pair)")
+        + ALPINEFiles.lines("paths.h5", "test", "one random path per test pair, as a line \"s t s u₁ … t \\n\"")
+        + [ALPINEFiles.matrix("paths.h5", "observed_adjacency", rows: "source i", columns: "target j",
+                              "A_obs: 1 where the edge i → j appears in a training line"),
+           ALPINEFiles.matrix("paths.h5", "observed_reachability", rows: "target t", columns: "node k",
+                              "R_obs: 1 where k appears on a training line whose target is t"),
+           DatasetDeclaration("paths.h5", "test_degree", ["test pair": "test_pairs_count"],
+                              "degree class of each test pair: 0, 1, 2, or 3 for 3 or more (ALPINE §4.1)")]
     func toolchain() -> [String: String] { NativeToolchain.storage }
     let summary = "ALPINE §1.3–4.1: random paths per pair as token lines, observed adjacency and reachability, degree classes"
     let parameters: [ParameterSpec] = [
@@ -74,7 +89,7 @@ struct PathsKind: StageKind {
         let n = graph.nodeCount
         let observed = ObservedStructure(nodeCount: n, lines: lines.train)
         let degrees = split.test.map { observed.degreeClass(source: $0.source, target: $0.target, graph: graph) }
-        let file = try context.createHDF5("paths.h5")
+        let file = try context.createHDF5("paths.h5", declared: datasets)
         try ALPINEFiles.write(file, "train", lines: lines.train)
         try ALPINEFiles.write(file, "test", lines: lines.test)
         try ALPINEFiles.write(file, "observed_adjacency", matrix: observed.adjacency, size: n)

@@ -9,7 +9,7 @@ import StageSupport
 /// / unreachable pairs over training and accuracy by degree class.
 struct PlotModelKind: StageKind {
     let name = "alpine-plot-model"
-    let version = 4
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"

@@ -7,7 +7,7 @@ import StageSupport
 /// W^V after D1–D3) of the simplified model.
 struct PlotSimplifiedKind: StageKind {
     let name = "alpine-plot-simplified"
-    let version = 4
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "ALPINE Fig. 1 (A_true, W^M for D1–D3) and Fig. 2 (R_true, R_obs, W^V for D1–D3)"

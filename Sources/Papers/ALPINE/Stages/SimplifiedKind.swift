@@ -9,9 +9,18 @@ import StageSupport
 /// `adjacency`, `reachability` (row = target), and per dataset `D1…D3/`: `observed_reachability`, `W_M`, `W_V`
 /// [n, n], `loss` [steps], attributes `unseen_row_entries_moved`, `unobserved_not_decreasing`, `unobserved_entries`,
 /// `lowest_observed`, `lines`.
-struct SimplifiedKind: StageKind {
+struct SimplifiedKind: DeclaresDatasets {
     let name = "alpine-simplified"
-    let version = 1
+    let version = 2
+    let datasets = [
+        ALPINEFiles.matrix("simplified.h5", "adjacency", rows: "source i", columns: "target j", "1 where the DAG has the edge i → j"),
+        ALPINEFiles.matrix("simplified.h5", "reachability", rows: "target t", columns: "node k", "R_true: 1 where k reaches t"),
+        ALPINEFiles.matrix("simplified.h5", "D<k>/observed_reachability", rows: "target t", columns: "node k",
+                           "R_obs of dataset D_k: 1 where k appears on a line of D_k whose target is t"),
+        DatasetDeclaration("simplified.h5", "D<k>/W_M", ["source i": "nodes", "target j": "nodes"], "the simplified model's W_M after GD on D_k"),
+        DatasetDeclaration("simplified.h5", "D<k>/W_V", ["target t": "nodes", "node k": "nodes"], "the simplified model's W_V after GD on D_k"),
+        DatasetDeclaration("simplified.h5", "D<k>/loss", ["step": "steps"], "count-normalised loss at each GD step on D_k"),
+    ]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §4.3 / Fig. 1–2: the simplified model W^M, W^V trained by GD on datasets D1–D3, Theorem 3 checked"
     let parameters: [ParameterSpec] = [
@@ -35,7 +44,7 @@ struct SimplifiedKind: StageKind {
         let graph = RandomDAG(nodeCount: n, edgeProbability: p.number("edge_probability"), generator: &graphDraws)
         var choice = SeededGenerator.stream(seed: p.seed(), index: 1)
         let datasets = SimplifiedDatasets.datasets(graph, fraction: p.number("longer_fraction"), generator: &choice)
-        let file = try context.createHDF5("simplified.h5")
+        let file = try context.createHDF5("simplified.h5", declared: self.datasets)
         try ALPINEFiles.write(file, "adjacency", matrix: graph.adjacency, size: n)
         try ALPINEFiles.write(file, "reachability", matrix: (0..<(n * n)).map { graph.reaches($0 % n, $0 / n) }, size: n)
         for (index, lines) in datasets.enumerated() {

@@ -10,9 +10,13 @@ import StageSupport
 /// decay, in Float32. trained.h5: `final/NAME` and `checkpoints/STEP/NAME` (each parameter in its shape, nanoGPT's
 /// names), `checkpoint_steps`, `train_loss` [steps] (mean cross-entropy of each batch over its non-PAD targets);
 /// attributes vocabulary, block, width, layers, heads.
-struct TrainGPTKind: StageKind {
+struct TrainGPTKind: DeclaresDatasets {
     let name = "alpine-train"
-    let version = 1
+    let version = 4
+    let datasets = ALPINEFiles.model("trained.h5", "checkpoints/<step>", "the model at the training step its group is named after")
+        + ALPINEFiles.model("trained.h5", "final", "the trained model")
+        + [DatasetDeclaration("trained.h5", "checkpoint_steps", ["checkpoint": "checkpoints"], "the steps stored under checkpoints/"),
+           DatasetDeclaration("trained.h5", "train_loss", ["step": "steps"], "mean next-token cross-entropy of each training step's batch")]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §2: the 1-layer GPT (pre-LN, softmax attention, GELU MLP, tied embeddings) trained by AdamW"
     let parameters: [ParameterSpec] = [
@@ -63,7 +67,7 @@ struct TrainGPTKind: StageKind {
                                            weightDecay: p.number("weight_decay"), gradientClip: p.number("gradient_clip"),
                                            checkpoints: p.integer("checkpoints"),
                                            seed: batches.next())
-        let file = try context.createHDF5("trained.h5")
+        let file = try context.createHDF5("trained.h5", declared: datasets)
         for (attribute, value) in [("vocabulary", n + 2), ("block", block), ("width", width), ("layers", layers),
                                    ("heads", heads), ("nodes", n)] {
             try file.setAttribute(attribute, value)

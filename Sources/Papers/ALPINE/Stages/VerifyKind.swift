@@ -9,9 +9,10 @@ import StageSupport
 /// Stage kind `alpine-verify`: the checks of ALPINE.md §7 that apply to one run — data invariants (items 1–4),
 /// Theorem 3 on the simplified model (item 12), accuracy, attention, W_M′, the must-not-learn row for W_V′, degree
 /// classes and Table 1 (items 5–10). Thresholds are §7's proposals; see the README for how they were chosen.
-struct VerifyKind: StageKind {
+struct VerifyKind: DeclaresDatasets {
     let name = "alpine-verify"
-    let version = 1
+    let version = 4
+    let datasets = TheoryTable.datasets
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §7: data invariants, Theorem 3, accuracy, attention, W_M′/W_V′ (must-not-learn), degrees, Table 1"
     let parameters: [ParameterSpec] = [

@@ -9,9 +9,19 @@ import StageSupport
 /// checkpoint, the mean attention over teacher-forced test lines, and Table 1's additivity cosine. weights.h5:
 /// `checkpoint_steps`, `W_M` and `W_V` [checkpoints, n, n] (node rows and columns; W_V row = target),
 /// `attention` [block, block] (0 where no line reaches the row), `attention_rows` [block], attribute `cosine`.
-struct WeightsKind: StageKind {
+struct WeightsKind: DeclaresDatasets {
     let name = "alpine-weights"
-    let version = 2
+    let version = 5
+    let datasets = [
+        DatasetDeclaration("weights.h5", "checkpoint_steps", ["checkpoint": "checkpoints"], "training step of each checkpoint"),
+        DatasetDeclaration("weights.h5", "W_M", ["checkpoint": "checkpoints", "source i": "nodes", "target j": "nodes"],
+                           "W_M′ (ALPINE §4.4) at each checkpoint: row i = (FFN(e_i) + e_i) W_o on node tokens, W_o = wteᵀ (the adjacency the model stores)"),
+        DatasetDeclaration("weights.h5", "W_V", ["checkpoint": "checkpoints", "target t": "nodes", "node k": "nodes"],
+                           "W_V′ (ALPINE §4.4) at each checkpoint: row t = (V(e_t) + FFN(V(e_t))) W_o on node tokens (the reachability the model stores)"),
+        DatasetDeclaration("weights.h5", "attention", ["query position": "block", "key position": "block"],
+                           "the final model's attention weights averaged over teacher-forced test lines (0 where no line reaches the row)"),
+        DatasetDeclaration("weights.h5", "attention_rows", ["query position": "block"], "how many test lines reach each query position"),
+    ]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §4.4: W_M′, W_V′ at every checkpoint, mean attention on test lines, Table 1 cosine"
     let parameters: [ParameterSpec] = []
@@ -39,7 +49,7 @@ struct WeightsKind: StageKind {
         // Teacher forcing on the whole line but its "\n" (whose prediction would follow the line).
         let map = AttentionMap(model: final, sequences: testLines.map { Array($0.dropLast()) })
         let cosine = WeightReadout(model: final, nodeCount: n).additivityCosine
-        let file = try context.createHDF5("weights.h5")
+        let file = try context.createHDF5("weights.h5", declared: datasets)
         try file.write("checkpoint_steps", steps, shape: [steps.count])
         try file.write("W_M", wm, shape: [steps.count, n, n])
         try file.write("W_V", wv, shape: [steps.count, n, n])

@@ -7,9 +7,13 @@ import StageSupport
 /// Stage kind `verify-augmented` (Figure 5): the one-gradient-step theory of PAPER.md §5 against the trained
 /// 1-layer network — block energies of W_QᵀW_K and W_O W_V, the cosine with Γ_t s_t — and the test MSE placed
 /// among in-context baselines computed here on the same test data (none is hard-coded).
-struct VerifyAugmentedKind: StageKind {
+struct VerifyAugmentedKind: DeclaresDatasets {
     let name = "verify-augmented"
-    let version = 6
+    let version = 7
+    let datasets = TheoryTable.datasets + [
+        DatasetDeclaration("baselines.h5", "mse", ["baseline": "baselines"],
+                           "test MSE of each in-context baseline, in the order of the root attribute names ('|'-separated)"),
+    ]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 5: block energies, cosine with one GD step, test MSE against computed baselines"
     let parameters: [ParameterSpec] = [
@@ -98,7 +102,7 @@ struct VerifyAugmentedKind: StageKind {
             "PAPER.md's mean cosine 0.88 for the normalised step averages over all positions counting t = 0 as 0; ours averages t ≥ 1.",
         ]
         try table.write(context, figure: context.parameters.string("figure"))
-        let file = try context.createHDF5("baselines.h5")
+        let file = try context.createHDF5("baselines.h5", declared: datasets)
         try file.write("mse", baselines.map(\.1.meanSquaredError), shape: [baselines.count])
         try file.setAttribute("names", baselines.map(\.0).joined(separator: "|"))
         try file.close()

@@ -7,7 +7,7 @@ import StageSupport
 /// masked) on one shared palette, and the loss curve on a log scale.
 struct PlotClosedFormKind: StageKind {
     let name = "plot-closed-form"
-    let version = 5
+    let version = 6
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 3: heatmaps of A, B, BᵀA, P and the GD loss curve (gnuplot)"

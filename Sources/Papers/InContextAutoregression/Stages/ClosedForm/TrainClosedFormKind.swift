@@ -9,9 +9,22 @@ import StageSupport
 ///
 /// A note on Float64: the theory rows compare against exact zeros (loss ≈ 1e-13, ratio −1/2 to 1e-12); the
 /// reference trains in float32, which is why its ratio stops at −0.49988.
-struct TrainClosedFormKind: StageKind {
+struct TrainClosedFormKind: DeclaresDatasets {
     let name = "train-closed-form"
-    let version = 2
+    let version = 3
+    let datasets = Self.parameterDatasets("trained.h5") + [
+        DatasetDeclaration("trained.h5", "losses", ["record": "recorded_iterations"], "population loss at each recorded iteration"),
+        DatasetDeclaration("trained.h5", "loss_iterations", ["record": "recorded_iterations"],
+                           "the GD iteration of each entry of losses (every loss_stride-th, and the last)"),
+    ]
+
+    /// A, B and P of the diagonal multi-head model as `write(_:to:)` stores them in `file`.
+    static func parameterDatasets(_ file: String) -> [DatasetDeclaration] {
+        [DatasetDeclaration(file, "A", ["head": "heads", "coordinate": "dimension"], "A: row h is head h's query-side weights"),
+         DatasetDeclaration(file, "B", ["head": "heads", "coordinate": "dimension"], "B: row h is head h's value-side weights"),
+         DatasetDeclaration(file, "P", ["query position t": "context_length", "key position": "context_length"],
+                            "positional weights P; row t (t = 0 … T−2) uses P[t, 0 … t+1]")]
+    }
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 3: GD on the closed-form population loss (unitary or rotations), Float64"
     let parameters: [ParameterSpec] = [
@@ -51,7 +64,7 @@ struct TrainClosedFormKind: StageKind {
                                             lossStride: p.integer("loss_stride"), progressInterval: 1000, progress: progress)
         }
         context.progress(iterations, of: iterations)
-        let file = try context.createHDF5("trained.h5")
+        let file = try context.createHDF5("trained.h5", declared: datasets)
         try Self.write(result.parameters, to: file)
         try file.write("losses", result.losses, shape: [result.losses.count])
         try file.write("loss_iterations", result.recordedIterations.map(Int64.init), shape: [result.recordedIterations.count])
@@ -61,7 +74,7 @@ struct TrainClosedFormKind: StageKind {
         context.log("final loss \(result.finalLoss) after \(iterations) iterations")
     }
 
-    static func write(_ parameters: DiagonalMultiHeadParameters, to file: HDF5File) throws {
+    static func write(_ parameters: DiagonalMultiHeadParameters, to file: HDF5Output) throws {
         for (name, matrix) in [("A", parameters.a), ("B", parameters.b), ("P", parameters.positionalWeights)] {
             try file.write(name, matrix.elements, shape: [matrix.rows, matrix.columns])
         }

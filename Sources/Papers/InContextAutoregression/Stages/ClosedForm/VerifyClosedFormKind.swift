@@ -7,9 +7,10 @@ import StageSupport
 
 /// Stage kind `verify-closed-form` (Figure 3): each claim of PAPER.md §2 (unitary) or §3 (rotations) as a row of
 /// the theory table. A run that did not converge fails its rows, and the failure is printed on the terminal.
-struct VerifyClosedFormKind: StageKind {
+struct VerifyClosedFormKind: DeclaresDatasets {
     let name = "verify-closed-form"
-    let version = 4
+    let version = 5
+    let datasets = TheoryTable.datasets
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 3: theory rows (C = c·I or c·blockdiag(J), c·p_{t,t+1} = 1, ratio −1/2, loss ≈ 0)"
     let parameters: [ParameterSpec] = [

@@ -9,9 +9,22 @@ import StageSupport
 /// Layout of sequences.h5: for each split (`train`, and `test` when test_count > 0) the dataset
 /// `SPLIT/sequences` [count, steps+1, d] (real families) or `SPLIT/sequences_real` and `SPLIT/sequences_imag`
 /// (complex families), plus `SPLIT/matrices` [count, d, d] (the W of each sequence) or `SPLIT/angles` [count, d].
-struct GenerateSequencesKind: StageKind {
+struct GenerateSequencesKind: DeclaresDatasets {
     let name = "generate-sequences"
-    let version = 2
+    let version = 3
+    /// Real families write sequences and matrices, complex ones (unitary, phase) sequences_real/_imag and angles.
+    let datasets: [DatasetDeclaration] = [("train", "count"), ("test", "test_count")].flatMap { split, count in
+        [DatasetDeclaration("sequences.h5", "\(split)/sequences", ["sequence": count, "token t": "steps+1", "coordinate": "dimension"],
+                            "the \(split) sequences s_0 … s_n, s_{t+1} = W s_t (real families)"),
+         DatasetDeclaration("sequences.h5", "\(split)/matrices", ["sequence": count, "row": "dimension", "column": "dimension"],
+                            "each \(split) sequence's W (real families)"),
+         DatasetDeclaration("sequences.h5", "\(split)/sequences_real", ["sequence": count, "token t": "steps+1", "coordinate": "dimension"],
+                            "real parts of the \(split) sequences (complex families)"),
+         DatasetDeclaration("sequences.h5", "\(split)/sequences_imag", ["sequence": count, "token t": "steps+1", "coordinate": "dimension"],
+                            "imaginary parts of the \(split) sequences (complex families)"),
+         DatasetDeclaration("sequences.h5", "\(split)/angles", ["sequence": count, "coordinate": "dimension"],
+                            "the angles θ that draw each \(split) sequence (complex families; phase: λ = e^{iθ/μ})")]
+    }
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Draw sequences s_{t+1} = W s_t of one family (haar, rotations, unitary, phase, so3) into sequences.h5"
     let parameters: [ParameterSpec] = [
@@ -54,7 +67,7 @@ struct GenerateSequencesKind: StageKind {
         let splits = [("train", p.integer("count"), UInt64(0)), ("test", p.integer("test_count"), UInt64(1))]
             .filter { $0.1 > 0 }
         let total = splits.reduce(0) { $0 + $1.1 }
-        let file = try context.createHDF5("sequences.h5")
+        let file = try context.createHDF5("sequences.h5", declared: datasets)
         try file.setAttribute("family", family.rawValue)
         try file.setAttribute("dimension", d)
         try file.setAttribute("steps", steps)

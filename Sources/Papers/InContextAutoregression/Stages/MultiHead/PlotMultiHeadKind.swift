@@ -8,7 +8,7 @@ import StageSupport
 /// positional weights of the four heads with the largest |O_hh|.
 struct PlotMultiHeadKind: StageKind {
     let name = "plot-multihead"
-    let version = 6
+    let version = 7
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"

@@ -10,9 +10,9 @@ import StageSupport
 ///
 /// A note on what is checked: PAPER.md ties this experiment only loosely to the theory (its query is the current
 /// token), so most rows are reported rather than judged; the judged ones are the baselines.
-struct VerifyMultiHeadKind: StageKind {
+struct VerifyMultiHeadKind: DeclaresDatasets {
     let name = "verify-multihead"
-    let version = 7
+    let version = 9
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 7: head coupling O and its spectrum, positional offsets, test MSE against baselines"
     let parameters: [ParameterSpec] = [
@@ -21,6 +21,19 @@ struct VerifyMultiHeadKind: StageKind {
     let inputs = [
         InputSlot("trained", help: "a train-multihead stage"),
         InputSlot("sequences", help: "the sequences it was trained on (the test split is used)"),
+    ]
+
+    let datasets: [DatasetDeclaration] = TheoryTable.datasets + [
+        DatasetDeclaration("analysis.h5", "head_coupling", ["head": "heads", "head'": "heads"],
+                           "O[h, h'] = ⟨M_h, N_h'⟩_F: Frobenius product of head h's query-key map and head h''s value-output map (reduced to R^5)"),
+        DatasetDeclaration("analysis.h5", "coupling_eigenvalues_real", ["eigenvalue": "heads"], "real parts of the eigenvalues of head_coupling"),
+        DatasetDeclaration("analysis.h5", "coupling_eigenvalues_imag", ["eigenvalue": "heads"], "imaginary parts of the eigenvalues of head_coupling"),
+        DatasetDeclaration("analysis.h5", "positional_weights", ["head": "heads", "query position": "positions", "key position": "positions"],
+                           "softmax positional weights ρ^h[t, k] of each head (zero above the diagonal: causal)"),
+        DatasetDeclaration("analysis.h5", "offset_mass", ["head": "heads", "offset": "positions"],
+                           "share of head h's positional weight at offset δ = t − k, averaged over query positions t"),
+        DatasetDeclaration("analysis.h5", "dominant_offsets", ["head": "heads"], "argmax over δ of offset_mass[h, δ]"),
+        DatasetDeclaration("analysis.h5", "dominant_offset_masses", ["head": "heads"], "offset_mass at each head's dominant offset"),
     ]
 
     func publishedFiles(_ parameters: StageParameters) -> [String] {
@@ -39,7 +52,9 @@ struct VerifyMultiHeadKind: StageKind {
         let heads = parameters.configuration.headCount, d = parameters.configuration.dimension
         let positions = parameters.configuration.positionCount
 
-        let output = try context.createHDF5("analysis.h5")
+        let output = try context.createHDF5("analysis.h5", declared: datasets)
+        try output.setAttribute("heads", heads)
+        try output.setAttribute("positions", positions)
         try output.write("head_coupling", analysis.headCoupling.elements, shape: [heads, heads])
         try output.write("coupling_eigenvalues_real", analysis.couplingEigenvaluesReal, shape: [heads])
         try output.write("coupling_eigenvalues_imag", analysis.couplingEigenvaluesImaginary, shape: [heads])

@@ -6,7 +6,7 @@ import StageSupport
 /// unit sphere — drawn with gnuplot's splot.
 struct PlotOrbitsKind: StageKind {
     let name = "plot-orbits"
-    let version = 4
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 1: orbits of a few SO(3) rotations on the sphere (gnuplot splot)"

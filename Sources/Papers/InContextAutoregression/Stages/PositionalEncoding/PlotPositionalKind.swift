@@ -8,7 +8,7 @@ import StageSupport
 /// its last row next to the population closed form; a last panel overlays the four last rows.
 struct PlotPositionalKind: StageKind {
     let name = "plot-positional"
-    let version = 4
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 6: heatmaps of P per μ, last rows against the closed form (gnuplot)"

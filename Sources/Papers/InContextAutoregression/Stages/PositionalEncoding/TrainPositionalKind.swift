@@ -9,9 +9,15 @@ import PositionalModels
 ///
 /// The sequences input holds the angles θ of a `phase` family; for each μ the tokens are s_t = e^{itθ/μ}, so every
 /// μ sees the same draws, as in the reference.
-struct TrainPositionalKind: StageKind {
+struct TrainPositionalKind: DeclaresDatasets {
     let name = "train-positional"
-    let version = 2
+    let version = 3
+    /// One group per μ of `mus`, named mu_50 (or mu_0.5); P's attributes say where its GD stopped.
+    let datasets = [
+        DatasetDeclaration("positional.h5", "mu_<μ>/P", ["query position t": "positions", "key position": "positions"],
+                           "positional weights P trained by GD until the loss threshold (attributes mu, steps, reached_threshold)"),
+        DatasetDeclaration("positional.h5", "mu_<μ>/losses", ["GD step": "stopping_step+1"], "training loss at each GD step"),
+    ]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 6: train positional weights P by full-batch GD on phase sequences, one run per μ"
     let parameters: [ParameterSpec] = [
@@ -28,7 +34,7 @@ struct TrainPositionalKind: StageKind {
         let source = try context.openHDF5("sequences", "sequences.h5")
         let steps = try source.intAttribute("steps")
         let angles = try source.readDoubles("train/angles").values
-        let output = try context.createHDF5("positional.h5")
+        let output = try context.createHDF5("positional.h5", declared: datasets)
         let mus = p.numbers("mus")
         for (index, mu) in mus.enumerated() {
             context.progress(index, of: mus.count, "μ = \(TheoryRow.format(mu))")

@@ -10,9 +10,15 @@ import PositionalModels
 ///
 /// A note on why the figure shows early-stopped GD: the optimum is trivial (P[t, t+1] = 1) but K is singular to
 /// working precision, so the directions GD has not yet fitted after k steps shape the picture.
-struct VerifyPositionalKind: StageKind {
+struct VerifyPositionalKind: DeclaresDatasets {
     let name = "verify-positional"
-    let version = 4
+    let version = 5
+    let datasets = TheoryTable.datasets + [
+        DatasetDeclaration("closed_form.h5", "mu_<μ>/empirical", ["query position t": "positions", "key position": "positions"],
+                           "the early-stopped GD closed form of P from the empirical kernel of the training sequences"),
+        DatasetDeclaration("closed_form.h5", "mu_<μ>/population", ["query position t": "positions", "key position": "positions"],
+                           "the early-stopped GD closed form of P from the population kernel"),
+    ]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 6: check trained P against the early-stopped GD closed form (empirical and population K)"
     let parameters: [ParameterSpec] = [
@@ -45,7 +51,7 @@ struct VerifyPositionalKind: StageKind {
         }
         let mus = muValues.compactMap { value -> Double? in if case let .number(v) = value { return v } else { return nil } }
         var table = TheoryTable(title: "Figure 6 — positional encoding only: early-stopped GD closed form")
-        let closedForms = try context.createHDF5("closed_form.h5")
+        let closedForms = try context.createHDF5("closed_form.h5", declared: datasets)
         for mu in mus {
             let group = TrainPositionalKind.group(mu)
             let (weights, shape) = try trained.readDoubles("\(group)/P")

@@ -7,7 +7,7 @@ import StageSupport
 /// sequences and shuffled tokens overlaid on common bins, with the fraction of exact regenerations in the key.
 struct PlotTokenHistogramKind: StageKind {
     let name = "plot-token-histogram"
-    let version = 4
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 4: histogram of log10 regeneration MSE, real vs shuffled token sequences (gnuplot)"

@@ -15,9 +15,21 @@ import TokenEmbeddings
 /// repeated token is followed by different tokens, which the token ids alone decide
 /// (`TokenSequenceBatch.admitsExactLinearFit`). So the one judged claim is that the sequences regenerated exactly
 /// are exactly those the ids predict; everything else is reported, since the paper states no threshold for it.
-struct TokenAutoregressionKind: StageKind {
+struct TokenAutoregressionKind: DeclaresDatasets {
     let name = "token-autoregression"
-    let version = 5
+    let version = 6
+    let datasets = TheoryTable.datasets + [
+        DatasetDeclaration("autoregression.h5", "real/token_ids", ["sequence": "sequences", "token": "sequence_length"],
+                           "the BERT token ids of each sequence of consecutive tokens from the texts"),
+        DatasetDeclaration("autoregression.h5", "real/errors", ["sequence": "sequences"],
+                           "MSE of the best linear autoregressive fit s_{t+1} ≈ W s_t of each real sequence's embeddings"),
+        DatasetDeclaration("autoregression.h5", "shuffled/errors", ["sequence": "sequences"],
+                           "the same MSE for each sequence with its tokens shuffled"),
+        DatasetDeclaration("autoregression.h5", "histogram/edges", ["edge": "\(Self.binCount + 1)"],
+                           "bin edges in log10(MSE) of the sequences with MSE above the root attribute threshold"),
+        DatasetDeclaration("autoregression.h5", "histogram/counts", ["set (real, shuffled)": "2", "bin": "\(Self.binCount)"],
+                           "sequences per bin, real and shuffled"),
+    ]
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 4: regeneration MSE of real token sequences (least-squares Â per sequence) vs shuffled tokens"
     let parameters: [ParameterSpec] = [
@@ -73,7 +85,7 @@ struct TokenAutoregressionKind: StageKind {
                                                  binCount: Self.binCount)
         context.progress(1, of: 1)
 
-        let output = try context.createHDF5("autoregression.h5")
+        let output = try context.createHDF5("autoregression.h5", declared: datasets)
         try output.setAttribute("threshold", Self.exactThreshold)
         try output.setAttribute("sequence_length", length)
         try output.setAttribute("sequences", batch.count)
