@@ -30,17 +30,8 @@ import Testing
     }
 
     private static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c"] + arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data + message, as: UTF8.self))
+        let result = try runCommand(["python3", "-c"] + arguments)
+        return (result.status, String(decoding: result.output + result.error, as: UTF8.self))
     }
 
     /// Matches each dataset to its kind's declaration; an axis length is an integer, a parameter or integer root

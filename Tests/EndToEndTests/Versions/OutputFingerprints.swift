@@ -38,12 +38,10 @@ enum OutputFingerprints {
             for name, contents in files:
                 z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), contents)
         """
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", makeWheel, wheel]
-        try python.run()
-        python.waitUntilExit()
-        guard python.terminationStatus == 0 else { throw PipelineError("could not write \(wheel)") }
+        let python = try runCommand(["python3", "-c", makeWheel, wheel])
+        guard python.status == 0 else {
+            throw PipelineError("could not write \(wheel): \(String(decoding: python.error, as: UTF8.self))")
+        }
         let archiveHash = SHA256Hasher.hex(of: [UInt8](try Data(contentsOf: URL(fileURLWithPath: wheel))))
 
         var document = try JSONSerialization.jsonObject(with: Data(try PaperPipelineTests.offlinePipeline().utf8)) as! [String: Any]

@@ -23,23 +23,15 @@ struct PackageTargetGraph {
 
     init(repository: String) throws {
         self.repository = repository
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Another scratch folder: `swift test` holds the lock on .build while this runs.
         let scratch = NSTemporaryDirectory() + "icar-describe-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        process.arguments = ["swift", "package", "--package-path", repository, "--scratch-path", scratch,
-                             "describe", "--type", "json"]
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PipelineError("swift package describe failed: \(String(decoding: message, as: UTF8.self))")
+        let result = try runCommand(["swift", "package", "--package-path", repository, "--scratch-path", scratch,
+                                     "describe", "--type", "json"])
+        guard result.status == 0 else {
+            throw PipelineError("swift package describe failed: \(String(decoding: result.error, as: UTF8.self))")
         }
+        let data = result.output
         let description = try JSONDecoder().decode(Description.self, from: data)
         targets = Dictionary(uniqueKeysWithValues: description.targets.map { ($0.name, $0) })
     }
