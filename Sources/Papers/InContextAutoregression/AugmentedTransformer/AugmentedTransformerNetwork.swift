@@ -64,13 +64,13 @@ public final class AugmentedTransformerNetwork<Scalar: TransformerScalar> {
         let parameters = ParameterSet<Scalar>()
         self.parameters = parameters
         blocks = (0..<layerCount).map { layer in
-            Block(projection: Linear("layer\(layer).qkv", inputs: D, outputs: 3 * D, bias: true, in: parameters),
+            Block(projection: Linear("layer\(layer).qkv", inputs: D, outputs: 3 * D, bias: true, in: parameters, workers: workerCount),
                   attention: CausalAttention(width: D, heads: 1, block: positions, capacity: rows, scoring: .linear,
                                              scale: 1 / Scalar(D).squareRoot(), workers: workerCount),
-                  output: Linear("layer\(layer).out", inputs: D, outputs: D, bias: true, in: parameters),
-                  norm: LayerNorm("layer\(layer).norm", width: D, bias: true, capacity: rows, in: parameters))
+                  output: Linear("layer\(layer).out", inputs: D, outputs: D, bias: true, in: parameters, workers: workerCount),
+                  norm: LayerNorm("layer\(layer).norm", width: D, bias: true, capacity: rows, in: parameters, workers: workerCount))
         }
-        readout = Linear("readout", inputs: D, outputs: D, bias: true, in: parameters)
+        readout = Linear("readout", inputs: D, outputs: D, bias: true, in: parameters, workers: workerCount)
         streams = (0...layerCount).map { _ in Tensor([rows, D]) }
         projections = (0..<layerCount).map { _ in Tensor([rows, 3 * D]) }
         heads = (0..<layerCount).map { _ in Tensor([rows, D]) }

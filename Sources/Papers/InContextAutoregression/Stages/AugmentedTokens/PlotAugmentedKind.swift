@@ -8,7 +8,7 @@ import StageSupport
 /// as horizontal lines, and heatmaps of the 1-layer W_QᵀW_K and W_O W_V with their 5×5 blocks outlined.
 struct PlotAugmentedKind: StageKind {
     let name = "plot-augmented"
-    let version = 6
+    let version = 7
     func toolchain() -> [String: String] { NativeToolchain.plotting }
     func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 5: loss curves against GD baselines, heatmaps of W_QᵀW_K and W_O W_V (gnuplot)"

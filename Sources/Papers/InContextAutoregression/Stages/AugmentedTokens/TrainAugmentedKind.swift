@@ -8,7 +8,7 @@ import StageSupport
 /// Adam on Haar sequences in Float32; train and test loss recorded every epoch.
 struct TrainAugmentedKind: DeclaresDatasets {
     let name = "train-augmented"
-    let version = 4
+    let version = 5
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 5: train the augmented-token linear Transformer (1-3 layers) with Adam, Float32"
     let parameters: [ParameterSpec] = [

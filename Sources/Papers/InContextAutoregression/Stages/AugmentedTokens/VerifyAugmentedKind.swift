@@ -9,7 +9,7 @@ import StageSupport
 /// among in-context baselines computed here on the same test data (none is hard-coded).
 struct VerifyAugmentedKind: DeclaresDatasets {
     let name = "verify-augmented"
-    let version = 7
+    let version = 8
     let datasets = TheoryTable.datasets + [
         DatasetDeclaration("baselines.h5", "mse", ["baseline": "baselines"],
                            "test MSE of each in-context baseline, in the order of the root attribute names ('|'-separated)"),
