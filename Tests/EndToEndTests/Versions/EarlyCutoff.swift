@@ -16,8 +16,7 @@ enum EarlyCutoff {
         case bump(String)
     }
 
-    static func verdict(kind: String, recorded: RecordedVersion?, measured: RecordedVersion,
-                        unfingerprinted: String?) -> Verdict {
+    static func verdict(kind: String, recorded: RecordedVersion?, measured: RecordedVersion) -> Verdict {
         guard let old = recorded else {
             return .record(measured, note: "new, version \(measured.version) recorded (\(measured.fingerprint.count) stage fingerprint(s))")
         }
@@ -25,9 +24,6 @@ enum EarlyCutoff {
             return .record(measured, note: "version \(old.version) → \(measured.version) recorded (\(measured.fingerprint.count) stage fingerprint(s))")
         }
         if old.sha256 == measured.sha256 { return .record(measured, note: "unchanged") }
-        if let reason = unfingerprinted {
-            return .bump("its sources changed and \(reason), so the quick profile cannot show its bytes are unchanged: bump its version")
-        }
         let comparable = measured.fingerprint.filter { old.fingerprint[$0.key]?.inputs == $0.value.inputs }
         let differing = comparable.filter { old.fingerprint[$0.key]?.outputs != $0.value.outputs }.keys.sorted()
         if !differing.isEmpty {

@@ -18,13 +18,13 @@ import Testing
 
     @Test func aRefactorWithTheSameBytesKeepsItsVersion() {
         let same = after(before.fingerprint)
-        #expect(EarlyCutoff.verdict(kind: "k", recorded: before, measured: same, unfingerprinted: nil)
+        #expect(EarlyCutoff.verdict(kind: "k", recorded: before, measured: same)
             == .record(same, note: "sources changed, same bytes on 2 stage(s): recorded without a bump"))
     }
 
     @Test func otherBytesFromTheSameInputsNeedABumpNamingTheStage() {
         let changed = after(["one": StageFingerprint(inputs: "in1", outputs: "out1"), "two": StageFingerprint(inputs: "in2", outputs: "other")])
-        guard case let .bump(reason) = EarlyCutoff.verdict(kind: "k", recorded: before, measured: changed, unfingerprinted: nil) else {
+        guard case let .bump(reason) = EarlyCutoff.verdict(kind: "k", recorded: before, measured: changed) else {
             Issue.record("a byte change was recorded without a bump")
             return
         }
@@ -33,23 +33,18 @@ import Testing
 
     @Test func otherInputsEverywhereCannotShowAnythingAndNeedABump() {
         let moved = after(["one": StageFingerprint(inputs: "elsewhere", outputs: "out1")])
-        #expect(!isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: moved, unfingerprinted: nil)))
-        #expect(!isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: after([:]), unfingerprinted: nil)))
+        #expect(!isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: moved)))
+        #expect(!isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: after([:]))))
     }
 
     @Test func oneConclusiveStageIsEnoughWhenTheOthersMoved() {
         let partly = after(["one": StageFingerprint(inputs: "in1", outputs: "out1"), "two": StageFingerprint(inputs: "moved", outputs: "x")])
-        #expect(isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: partly, unfingerprinted: nil)))
-    }
-
-    @Test func aKindWhoseBytesAreNotItsInputsAlwaysNeedsABump() {
-        let same = after(before.fingerprint)
-        #expect(!isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: same, unfingerprinted: "it shows times")))
+        #expect(isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: partly)))
     }
 
     @Test func aBumpOrANewKindIsRecordedWhateverItsBytes() {
         let bumped = after(version: 3, ["one": StageFingerprint(inputs: "in1", outputs: "other")])
-        #expect(isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: bumped, unfingerprinted: nil)))
-        #expect(isRecorded(EarlyCutoff.verdict(kind: "k", recorded: nil, measured: bumped, unfingerprinted: "it shows times")))
+        #expect(isRecorded(EarlyCutoff.verdict(kind: "k", recorded: before, measured: bumped)))
+        #expect(isRecorded(EarlyCutoff.verdict(kind: "k", recorded: nil, measured: bumped)))
     }
 }

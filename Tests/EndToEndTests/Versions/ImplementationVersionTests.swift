@@ -10,9 +10,6 @@ import PipelineEngine
 /// the recorded fingerprints. Same bytes from the same inputs: a pure refactor, recorded without a bump, so the
 /// cache stays valid. Other bytes: the kind's version must be bumped, so no stale entry passes for new code.
 @Suite struct ImplementationVersionTests {
-    /// Kinds whose bytes are not a function of their inputs: a change in their closure always needs a bump.
-    static let notFingerprinted: [String: String] = [:]
-
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
     static let recordPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/ImplementationVersions.json"
@@ -77,8 +74,7 @@ import PipelineEngine
         for kind in kinds where !changed.contains(where: { $0.name == kind.name }) { recorded[kind.name] = fingerprint(of: kind) }
         var problems: [String] = []
         for kind in changed {
-            switch EarlyCutoff.verdict(kind: kind.name, recorded: recorded[kind.name], measured: fingerprint(of: kind),
-                                       unfingerprinted: Self.notFingerprinted[kind.name]) {
+            switch EarlyCutoff.verdict(kind: kind.name, recorded: recorded[kind.name], measured: fingerprint(of: kind)) {
             case let .record(entry, note):
                 recorded[kind.name] = entry
                 print("versions: \(kind.name): \(note)")

@@ -7,11 +7,9 @@ import StageSupport
 /// Stage kind `alpine-plot-model`: Figure 4 (mean attention), Figure 5 (a) the first 20 × 20 block of W_M′ with the
 /// true edges outlined and (d) the W_M′ gap over training, Figure 6 (a) mean W_V′ on observed / reachable-unobserved
 /// / unreachable pairs over training and accuracy by degree class.
-struct PlotModelKind: StageKind {
+struct PlotModelKind: FigureKind {
     let name = "alpine-plot-model"
     let version = 5
-    func toolchain() -> [String: String] { NativeToolchain.plotting }
-    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX4, 5, 6)"),

@@ -5,11 +5,9 @@ import StageSupport
 
 /// Stage kind `alpine-plot-simplified`: Figure 1 (A_true and W^M after D1–D3) and Figure 2 (R_true, R_obs(D1–D3) and
 /// W^V after D1–D3) of the simplified model.
-struct PlotSimplifiedKind: StageKind {
+struct PlotSimplifiedKind: FigureKind {
     let name = "alpine-plot-simplified"
     let version = 5
-    func toolchain() -> [String: String] { NativeToolchain.plotting }
-    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "ALPINE Fig. 1 (A_true, W^M for D1–D3) and Fig. 2 (R_true, R_obs, W^V for D1–D3)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX1, PREFIX2)"),

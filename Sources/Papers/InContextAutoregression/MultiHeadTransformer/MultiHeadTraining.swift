@@ -88,7 +88,9 @@ public final class MultiHeadTrainer {
             }
             optimiser.update(learningRate: Float(rate))
             for (parameter, path) in zip(mirror.parameters, paths) {
-                parameters[keyPath: path] = parameter.value.values
+                parameters[keyPath: path].withUnsafeMutableBufferPointer {
+                    $0.baseAddress!.update(from: parameter.value.pointer, count: parameter.count)
+                }
             }
             let value = LossValue(mean: loss, terms: batches[index].count)
             account.add(value)

@@ -6,11 +6,9 @@ import StageSupport
 
 /// Stage kind `plot-augmented` (Figure 5): test loss per epoch for 1, 2 and 3 layers with the k-step GD baselines
 /// as horizontal lines, and heatmaps of the 1-layer W_QᵀW_K and W_O W_V with their 5×5 blocks outlined.
-struct PlotAugmentedKind: StageKind {
+struct PlotAugmentedKind: FigureKind {
     let name = "plot-augmented"
     let version = 7
-    func toolchain() -> [String: String] { NativeToolchain.plotting }
-    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 5: loss curves against GD baselines, heatmaps of W_QᵀW_K and W_O W_V (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig5"), help: "base name of the figure files"),

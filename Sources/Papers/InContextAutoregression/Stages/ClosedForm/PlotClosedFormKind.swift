@@ -5,11 +5,9 @@ import StageSupport
 
 /// Stage kind `plot-closed-form` (Figure 3): heatmaps of A, B, BᵀA and P (entries above the first super-diagonal
 /// masked) on one shared palette, and the loss curve on a log scale.
-struct PlotClosedFormKind: StageKind {
+struct PlotClosedFormKind: FigureKind {
     let name = "plot-closed-form"
     let version = 6
-    func toolchain() -> [String: String] { NativeToolchain.plotting }
-    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 3: heatmaps of A, B, BᵀA, P and the GD loss curve (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, help: "base name of the figure files, e.g. fig3-unitary"),

@@ -6,11 +6,9 @@ import StageSupport
 
 /// Stage kind `plot-multihead` (Figure 7): loss curves, the head-coupling matrix O with its spectrum, and the
 /// positional weights of the four heads with the largest |O_hh|.
-struct PlotMultiHeadKind: StageKind {
+struct PlotMultiHeadKind: FigureKind {
     let name = "plot-multihead"
     let version = 7
-    func toolchain() -> [String: String] { NativeToolchain.plotting }
-    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig7"), help: "base name of the figure files"),

@@ -4,11 +4,9 @@ import StageSupport
 
 /// Stage kind `plot-orbits` (Figure 1): 3-D trajectories s_{t+1} = W s_t for a few W ∈ SO(3) — circles on the
 /// unit sphere — drawn with gnuplot's splot.
-struct PlotOrbitsKind: StageKind {
+struct PlotOrbitsKind: FigureKind {
     let name = "plot-orbits"
     let version = 5
-    func toolchain() -> [String: String] { NativeToolchain.plotting }
-    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 1: orbits of a few SO(3) rotations on the sphere (gnuplot splot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig1"), help: "base name of the figure files"),

@@ -6,11 +6,9 @@ import StageSupport
 
 /// Stage kind `plot-positional` (Figure 6): for each μ a heatmap of the trained P (super-diagonal outlined) and
 /// its last row next to the population closed form; a last panel overlays the four last rows.
-struct PlotPositionalKind: StageKind {
+struct PlotPositionalKind: FigureKind {
     let name = "plot-positional"
     let version = 5
-    func toolchain() -> [String: String] { NativeToolchain.plotting }
-    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 6: heatmaps of P per μ, last rows against the closed form (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig6"), help: "base name of the figure files"),

@@ -5,11 +5,9 @@ import StageSupport
 
 /// Stage kind `plot-token-histogram` (Figure 4): histograms of log10 MSE of the inexact regenerations, real token
 /// sequences and shuffled tokens overlaid on common bins, with the fraction of exact regenerations in the key.
-struct PlotTokenHistogramKind: StageKind {
+struct PlotTokenHistogramKind: FigureKind {
     let name = "plot-token-histogram"
     let version = 5
-    func toolchain() -> [String: String] { NativeToolchain.plotting }
-    func projectFiles(_ parameters: StageParameters) -> [String] { GnuplotFigure.styleFiles(publishedFiles(parameters)) }
     let summary = "Figure 4: histogram of log10 regeneration MSE, real vs shuffled token sequences (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig4"), help: "base name of the figure files"),
