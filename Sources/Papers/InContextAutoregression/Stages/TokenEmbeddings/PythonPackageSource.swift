@@ -7,7 +7,9 @@ import StageSupport
 /// Either way exactly one file is copied into the scratch directory and nothing of it is opened here; the caller
 /// checks its SHA-256 before reading it.
 struct PythonPackageSource {
-    static let index = "https://pypi.org/pypi"
+    /// PyPI's simple repository API, asked for its JSON form (PEP 691); the older per-release JSON API
+    /// (pypi.org/pypi/NAME/VERSION/json) answers 404 behind this machine's mirror, while every index serves this one.
+    static let index = "https://pypi.org/simple"
 
     let package: String
     let version: String
@@ -36,9 +38,10 @@ struct PythonPackageSource {
     }
 
     private func downloadFromIndex(into directory: String, log: (String) -> Void) throws -> String {
-        let metadataURL = "\(Self.index)/\(package)/\(version)/json"
+        let metadataURL = "\(Self.index)/\(package)/"
         let metadata = directory + "/release.json"
-        try Self.curl(metadataURL, to: metadata, what: "\(package)==\(version)")
+        try Self.curl(metadataURL, to: metadata, what: "\(package)==\(version)",
+                      accept: "application/vnd.pypi.simple.v1+json")
         let files = try Self.releaseFiles(Data(contentsOf: URL(fileURLWithPath: metadata)), package: package, version: version)
         try? FileManager.default.removeItem(atPath: metadata)
         let name = try Self.choose(files.keys.filter { PythonPackageName.isArchive($0, of: package, version: version, sdist: sdist) },
@@ -51,10 +54,11 @@ struct PythonPackageSource {
         return destination
     }
 
-    /// File name → URL of every file of the release, from PyPI's JSON (`urls`: `filename`, `url`).
+    /// File name → URL of every file of the project, from the simple API's JSON (`files`: `filename`, `url`); the
+    /// archive of the wanted version is then chosen by its name.
     static func releaseFiles(_ json: Data, package: String, version: String) throws -> [String: String] {
         guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
-              let urls = object["urls"] as? [[String: Any]] else {
+              let urls = object["files"] as? [[String: Any]] else {
             throw PipelineError("PyPI's answer for \(package)==\(version) is not a release description")
         }
         var files: [String: String] = [:]
@@ -78,10 +82,11 @@ struct PythonPackageSource {
     }
 
     /// `curl` over HTTPS only (redirects too), failing on an HTTP error.
-    static func curl(_ url: String, to path: String, what: String) throws {
+    static func curl(_ url: String, to path: String, what: String, accept: String? = nil) throws {
         do {
             _ = try ExternalProgram.run(["curl", "--fail", "--silent", "--show-error", "--location", "--proto", "=https",
-                                         "--proto-redir", "=https", "--max-filesize", "1000000000", "--output", path, "--", url])
+                                         "--proto-redir", "=https", "--max-filesize", "1000000000"]
+                                        + (accept.map { ["--header", "Accept: " + $0] } ?? []) + ["--output", path, "--", url])
         } catch let error as PipelineError {
             throw PipelineError("cannot download \(what) from PyPI (this needs network access; set find_links to use a local directory): \(error.message)")
         }
