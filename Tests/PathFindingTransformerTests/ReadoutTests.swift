@@ -26,7 +26,7 @@ import Layers
         func gelu(_ x: Double) -> Double { 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) }
         func ffn(_ x: [Double]) -> [Double] { matvec(proj, rows: d, cols: 4 * d, matvec(fc, rows: 4 * d, cols: d, x).map(gelu)) }
         func logits(_ x: [Double]) -> [Double] { (0..<n).map { k in (0..<d).reduce(0.0) { $0 + x[$1] * Double(wte[(k + 2) * d + $1]) } } }
-        let wm = readout.adjacencyReadout, wv = readout.reachabilityReadout
+        let wm = readout.adjacencyReadout(), wv = readout.reachabilityReadout()
         var worst = 0.0
         for i in 0..<n {
             let e = (0..<d).map { Double(wte[(i + 2) * d + $0]) }
@@ -40,11 +40,54 @@ import Layers
         #expect(worst < 1e-4, "largest difference \(worst)")
         // Near zero GELU is linear (x/2 + x²/√(2π) + …), so an MLP with tiny input weights is additive: cosine → 1;
         // with the large weights above it is not.
-        let largeWeights = readout.additivityCosine
+        let largeWeights = readout.additivityCosine()
         let fcWeight = model.parameters["h.0.mlp.c_fc.weight"]!.value
         for i in 0..<fcWeight.count { fcWeight[i] *= 1e-4 }
-        #expect(readout.additivityCosine > 0.99999)
+        #expect(readout.additivityCosine() > 0.99999)
         #expect(largeWeights < 0.999 && largeWeights > -1)
+    }
+
+    /// The LayerNorm-applied reading against LN₁, LN₂ and LN_f written out by hand (gains drawn away from 1, so a
+    /// missing or misplaced norm shows), and distinct from the literal reading.
+    @Test func layerNormAppliedReadoutsMatchTheFormulasComputedByHand() {
+        let model = Self.model(), n = 6, d = 8
+        var generator = SeededGenerator(seed: 12)
+        for name in ["h.0.ln_1.weight", "h.0.ln_2.weight", "ln_f.weight"] {
+            let gain = model.parameters[name]!.value
+            for i in 0..<d { gain[i] = Float(0.5 + generator.nextUniform()) }
+        }
+        let readout = WeightReadout(model: model, nodeCount: n)
+        let p = { (name: String) in model.parameters[name]!.value.values.map(Double.init) }
+        let wte = p("wte.weight"), cAttn = p("h.0.attn.c_attn.weight"), cProj = p("h.0.attn.c_proj.weight")
+        let fc = p("h.0.mlp.c_fc.weight"), proj = p("h.0.mlp.c_proj.weight")
+        let ln1 = p("h.0.ln_1.weight"), ln2 = p("h.0.ln_2.weight"), lnf = p("ln_f.weight")
+        func matvec(_ w: [Double], rows: Int, cols: Int, _ x: [Double], rowOffset: Int = 0) -> [Double] {
+            (0..<rows).map { r in (0..<cols).reduce(0.0) { $0 + w[(r + rowOffset) * cols + $1] * x[$1] } }
+        }
+        func norm(_ x: [Double], _ gain: [Double]) -> [Double] {
+            let mean = x.reduce(0, +) / Double(d)
+            let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(d)
+            return (0..<d).map { (x[$0] - mean) / (variance + 1e-5).squareRoot() * gain[$0] }
+        }
+        func gelu(_ x: Double) -> Double { 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) }
+        func ffn(_ x: [Double]) -> [Double] { matvec(proj, rows: d, cols: 4 * d, matvec(fc, rows: 4 * d, cols: d, x).map(gelu)) }
+        func logits(_ x: [Double]) -> [Double] { (0..<n).map { k in (0..<d).reduce(0.0) { $0 + x[$1] * wte[(k + 2) * d + $1] } } }
+        func residual(_ x: [Double]) -> [Double] { logits(norm(zip(x, ffn(norm(x, ln2))).map { $0 + $1 }, lnf)) }
+        let wm = readout.adjacencyReadout(.layerNormApplied), wv = readout.reachabilityReadout(.layerNormApplied)
+        let literal = readout.adjacencyReadout(.literal)
+        var worst = 0.0, apart = 0.0
+        for i in 0..<n {
+            let e = (0..<d).map { wte[(i + 2) * d + $0] }
+            let m = residual(e)
+            let v = matvec(cProj, rows: d, cols: d, matvec(cAttn, rows: d, cols: d, norm(e, ln1), rowOffset: 2 * d))
+            let r = residual(v)
+            for k in 0..<n {
+                worst = max(worst, abs(m[k] - Double(wm[i * n + k])), abs(r[k] - Double(wv[i * n + k])))
+                apart = max(apart, abs(m[k] - Double(literal[i * n + k])))
+            }
+        }
+        #expect(worst < 1e-4, "largest difference \(worst)")
+        #expect(apart > 0.1, "the two readings agree to \(apart)")
     }
 
     @Test func validityFollowsTheRule() {

@@ -9,7 +9,7 @@ import StageSupport
 /// / unreachable pairs over training and accuracy by degree class.
 struct PlotModelKind: FigureKind {
     let name = "alpine-plot-model"
-    let version = 5
+    let version = 6
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX4, 5, 6)"),
@@ -47,9 +47,9 @@ struct PlotModelKind: FigureKind {
         try fig4.render(in: context)
 
         let steps = try weights.readInts("checkpoint_steps").values.map(Double.init)
-        let (wm, shape) = try weights.readFloats("W_M")
+        let (wm, shape) = try weights.readFloats("W_M_LN")
         let checkpoints = shape[0]
-        let wv = try weights.readFloats("W_V").values
+        let wv = try weights.readFloats("W_V_LN").values
         let shown = min(20, n)
         let last = (checkpoints - 1) * n * n
         let blockValues = (0..<(shown * shown)).map { Double(wm[last + ($0 / shown) * n + $0 % shown]) }
@@ -68,7 +68,7 @@ struct PlotModelKind: FigureKind {
             (files[1][1], GnuplotFigure.columnData([steps, (0..<checkpoints).map(gap)], header: "step gap")),
         ]
         fig5.body = """
-          set multiplot title "Figure 5: W_M′ against the true adjacency"
+          set multiplot title "Figure 5: W_M′ (LayerNorms applied) against the true adjacency"
           set origin 0,0
           set size 0.5,0.95
         \(GnuplotFigure.heatmap(files[1][0], title: "(a) W_M′, first \(shown) nodes (red: true edges)", rows: shown, columns: shown,
@@ -98,7 +98,7 @@ struct PlotModelKind: FigureKind {
                                                    header: "degree accuracy trials")),
         ]
         fig6.body = """
-          set multiplot title "Figure 6: what W_V′ learns, and accuracy by degree"
+          set multiplot title "Figure 6: what W_V′ (LayerNorms applied) learns, and accuracy by degree"
           set origin 0,0
           set size 0.55,0.95
           set xlabel "training step"
