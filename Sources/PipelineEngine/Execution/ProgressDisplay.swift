@@ -54,6 +54,10 @@ public final class ProgressDisplay: @unchecked Sendable {
             event("⚠ \(stage): \(update.message)")
             return
         }
+        if update.step == ProgressUpdate.noticeStep {
+            if !quiet { event("  \(stage): \(update.message)") }
+            return
+        }
         guard update.step >= 0, !quiet else { return }
         lock.lock(); defer { lock.unlock() }
         guard var state = running[stage] else { return }

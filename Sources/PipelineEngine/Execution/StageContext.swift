@@ -107,6 +107,8 @@ public final class StageContext {
 /// One progress report of a stage; step −1 means a plain log line, −2 a warning for the terminal.
 public struct ProgressUpdate: Sendable {
     public static let warningStep = -2
+    /// An executor's own news about a stage (submitted, queued, attached): shown as a line of its own.
+    public static let noticeStep = -3
 
     public let step: Int
     public let total: Int

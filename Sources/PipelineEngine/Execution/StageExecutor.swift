@@ -55,30 +55,13 @@ public struct LocalProcessExecutor: StageExecutor {
         } catch {
             return .failure(PipelineError("cannot start \(executable): \(error.localizedDescription)"))
         }
-        var pending = Data()
-        var lastLines: [String] = []
-        var failureMessage: String?
+        var output = StageOutputLines()
         let reader = pipe.fileHandleForReading
         while true {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
             log.write(chunk)
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                pending.removeSubrange(pending.startIndex...newline)
-                if let update = ProgressUpdate.parse(line[...]) {
-                    onUpdate(update)
-                } else if line.hasPrefix(Self.errorPrefix) {
-                    // A message of several lines (an external program's own error output) arrives line by line.
-                    let part = String(line.dropFirst(Self.errorPrefix.count))
-                    failureMessage = failureMessage.map { $0 + "\n    " + part } ?? part
-                } else {
-                    lastLines.append(line)
-                    if lastLines.count > 12 { lastLines.removeFirst() }
-                    onUpdate(ProgressUpdate(step: -1, total: -1, message: line))
-                }
-            }
+            output.consume(chunk, onUpdate: onUpdate)
         }
         process.waitUntilExit()
         if process.terminationReason == .uncaughtSignal {
@@ -86,8 +69,7 @@ public struct LocalProcessExecutor: StageExecutor {
                 + "nothing was stored (log: \(logFile))"))
         }
         guard process.terminationStatus == 0 else {
-            let detail = failureMessage ?? lastLines.suffix(5).joined(separator: "\n    ")
-            return .failure(PipelineError("stage \(job.stage) failed: \(detail)\n    (full log: \(logFile))"))
+            return .failure(PipelineError("stage \(job.stage) failed: \(output.failureDetail)\n    (full log: \(logFile))"))
         }
         guard let manifest = Store(root: job.storeRoot).manifest(job.key) else {
             return .failure(PipelineError("stage \(job.stage) exited without committing its entry (log: \(logFile))"))

@@ -61,15 +61,16 @@ public struct PipelineLoader {
             throw fail("\"stages\" must be a non-empty object of stages by name", stagesMember.position)
         }
         var rawStages: [(member: JSONMember, kind: any StageKind, params: [String: JSONValue],
-                         paramPositions: [String: SourcePosition], inputs: [String: String], description: String?)] = []
+                         paramPositions: [String: SourcePosition], inputs: [String: String], description: String?,
+                         resources: [String: Int])] = []
         for member in stageMembers {
             let name = member.key
             guard Self.isValidStageName(name) else {
                 throw fail("stage name \"\(name)\" may use only letters, digits, '.', '_' and '-'", member.position)
             }
             guard let fields = member.value.members else { throw fail("stage '\(name)' must be an object", member.position) }
-            for field in fields where !["kind", "params", "inputs", "description"].contains(field.key) {
-                throw fail("stage '\(name)': unknown field \"\(field.key)\" (known: kind, params, inputs, description)",
+            for field in fields where !["kind", "params", "inputs", "description", "resources"].contains(field.key) {
+                throw fail("stage '\(name)': unknown field \"\(field.key)\" (known: kind, params, inputs, description, resources)",
                            field.position)
             }
             guard let kindMember = member.value.member("kind") else { throw fail("stage '\(name)': missing \"kind\"", member.position) }
@@ -110,7 +111,24 @@ public struct PipelineLoader {
                 }
                 description = text
             }
-            rawStages.append((member, kind, params, positions, inputs, description))
+            var resources: [String: Int] = [:]
+            if let resourcesMember = member.value.member("resources") {
+                guard let resourceFields = resourcesMember.value.members else {
+                    throw fail("stage '\(name)': \"resources\" must be an object (\(Self.resourceNames.joined(separator: ", ")))",
+                               resourcesMember.position)
+                }
+                for field in resourceFields {
+                    guard Self.resourceNames.contains(field.key) else {
+                        throw fail("stage '\(name)': unknown resource \"\(field.key)\" (known: \(Self.resourceNames.joined(separator: ", ")))",
+                                   field.position)
+                    }
+                    guard case let .integer(value) = field.value, (1...10_000_000).contains(value) else {
+                        throw fail("stage '\(name)': resources.\(field.key) must be a whole number from 1 to 10000000", field.position)
+                    }
+                    resources[field.key] = value
+                }
+            }
+            rawStages.append((member, kind, params, positions, inputs, description, resources))
         }
         let stageNames = Set(rawStages.map { $0.member.key })
 
@@ -226,6 +244,7 @@ public struct PipelineLoader {
                 }
                 var stage = ResolvedStage(name: name, kind: raw.kind, parameters: parameters, inputs: raw.inputs,
                                           description: raw.description)
+                stage.resources = raw.resources
                 for path in raw.kind.projectFiles(parameters) {
                     if let problem = ProjectFiles.problem(path) {
                         throw fail("stage '\(name)'\(during): project file \(problem)", raw.member.position)
@@ -264,6 +283,9 @@ public struct PipelineLoader {
         return Pipeline(stages: resolved, profile: profile, profiles: profileNames, baseDirectory: baseDirectory,
                         storeDirectory: absolute(store), figuresDirectory: absolute(figures))
     }
+
+    /// The cluster requests a stage may override: CPUs per task, memory in MB, time limit in minutes.
+    public static let resourceNames = ["cpus", "memory_mb", "time_minutes"]
 
     static func isValidFileName(_ name: String) -> Bool {
         !name.isEmpty && !name.contains("/") && !name.hasPrefix(".") && name != Manifest.fileName

@@ -9,6 +9,9 @@ public struct ResolvedStage: Sendable {
     public let description: String?
     /// Project file path → its SHA-256 or `ProjectFiles.absent`, hashed when the pipeline loaded.
     public var projectFiles: [String: String] = [:]
+    /// Cluster request overrides from pipeline.json (`"resources": {"cpus": 4, "memory_mb": 8000, "time_minutes": 90}`),
+    /// applied over the kind's estimates by `icar run --executor slurm`.
+    public var resources: [String: Int] = [:]
 
     public var publishedFiles: [String] { kind.publishedFiles(parameters) }
 }

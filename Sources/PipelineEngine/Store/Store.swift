@@ -153,9 +153,11 @@ public struct Store: Sendable {
     }
 
     /// Removes work directories whose process is gone (a killed or crashed stage).
-    public func removeAbandonedWork() {
+    /// `keeping`: keys whose stage runs elsewhere (a live Slurm job), so the pid in its work directory's name says nothing.
+    public func removeAbandonedWork(keeping keys: Set<String> = []) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
         for name in names {
+            if keys.contains(where: { name.hasPrefix($0 + ".") || name.hasPrefix("scratch-\($0.prefix(12)).") }) { continue }
             if let pidText = name.split(separator: ".").last, let pid = Int32(pidText), pid > 0, Self.isRunning(pid) {
                 continue
             }

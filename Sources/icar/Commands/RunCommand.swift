@@ -59,9 +59,30 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "With --dry-run: a JSON document (schema in README).")
     var json = false
 
+    @Option(help: ArgumentHelp("Where stages run: local (processes on this machine) or slurm (one sbatch job per stage; the store must be on a filesystem the nodes share).", valueName: "local|slurm"))
+    var executor: ExecutorChoice = .local
+
+    @Option(help: "Slurm partition (with --executor slurm).")
+    var partition: String?
+
+    @Option(help: "Slurm account (with --executor slurm).")
+    var account: String?
+
+    @Option(help: "Slurm quality of service (with --executor slurm).")
+    var qos: String?
+
+    @Option(name: .customLong("poll-seconds"), help: "With --executor slurm: seconds between two looks at the queue.")
+    var pollSeconds: Double = 2
+
+    enum ExecutorChoice: String, ExpressibleByArgument, CaseIterable { case local, slurm }
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if json && !dryRun { throw ValidationError("--json goes with --dry-run") }
+        if executor == .local, partition != nil || account != nil || qos != nil {
+            throw ValidationError("--partition, --account and --qos go with --executor slurm")
+        }
+        if pollSeconds < 0.2 { throw ValidationError("--poll-seconds must be at least 0.2 (the controller is shared)") }
     }
 
     func run() throws {
@@ -85,8 +106,15 @@ struct RunCommand: ParsableCommand {
             try store.createDirectories()
             let lock = try StoreLock(path: store.lockPath, wait: wait, command: "icar run")
             defer { withExtendedLifetime(lock) {} }
-            store.removeAbandonedWork()
-            let executor = LocalProcessExecutor(executable: currentExecutable(), blasThreads: 1)
+            let executor: any StageExecutor
+            switch self.executor {
+            case .local:
+                store.removeAbandonedWork()
+                executor = LocalProcessExecutor(executable: currentExecutable(), blasThreads: 1)
+            case .slurm:
+                store.removeAbandonedWork(keeping: SlurmExecutor.liveKeys(in: store))
+                executor = slurmExecutor(pipeline)
+            }
             let display = ProgressDisplay()
             let base = pipeline.baseDirectory
             let scheduler = RunScheduler(pipeline: pipeline, store: store, executor: executor, options: runOptions,
@@ -106,6 +134,36 @@ struct RunCommand: ParsableCommand {
             if strict { try checkTheory(pipeline, store: store, runOptions) }
         }
     }
+
+    /// Each stage's request comes from its kind's estimates; Ctrl-C (or SIGTERM) cancels the jobs this run waits for.
+    private func slurmExecutor(_ pipeline: Pipeline) -> SlurmExecutor {
+        var settings = SlurmSettings(partition: partition, account: account, qos: qos)
+        settings.pollInterval = pollSeconds
+        let requests = Dictionary(uniqueKeysWithValues: pipeline.stages.map { stage in
+            var request = SlurmResources.estimated(seconds: stage.kind.estimatedSeconds(stage.parameters),
+                                                   peakBytes: stage.kind.estimatedPeakBytes(stage.parameters))
+            request.cpus = stage.resources["cpus"] ?? request.cpus
+            request.memoryMegabytes = stage.resources["memory_mb"] ?? request.memoryMegabytes
+            request.minutes = stage.resources["time_minutes"] ?? request.minutes
+            return (stage.name, request)
+        })
+        let executor = SlurmExecutor(executable: currentExecutable(), settings: settings) { requests[$0]! }
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                let cancelled = executor.cancelAll()
+                let list = cancelled.isEmpty ? "no job was running" : "cancelled Slurm job(s) \(cancelled.joined(separator: ", "))"
+                FileHandle.standardError.write(Data("\nicar: interrupted; \(list); nothing of theirs was stored\n".utf8))
+                Foundation.exit(130)
+            }
+            source.resume()
+            Self.signalSources.append(source)
+        }
+        return executor
+    }
+
+    nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
 
     private func printDryRun(_ pipeline: Pipeline, store: Store, _ runOptions: RunOptions) throws {
         let (selected, forced) = try RunScheduler.selection(pipeline, runOptions)
