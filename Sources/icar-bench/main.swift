@@ -195,20 +195,28 @@ if wanted("alpine") {
     if let reason = try peerSkipReason() {
         print("ALPINE GPT step in PyTorch: skipped, " + reason)
     } else {
+        // With 2 threads, OpenMP's default spin-wait starves when other processes share the cores (often 4× slower
+        // here), so the peer also runs with passive waiting and the faster of the two is compared against.
         for threads in [1, 2] {
-            let run = try runPython([repository + "/scripts/bench/alpine_gpt_step.py", "--threads", "\(threads)"])
-            guard run.status == 0, let data = run.output.data(using: .utf8),
-                  let result = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let stepsPerSecond = result["steps_per_s"] as? Double, let version = result["torch"] as? String
-            else {
-                print("ALPINE GPT step in PyTorch (\(threads) thread\(threads == 1 ? "" : "s")): failed (exit \(run.status)): \(run.errors)\(run.output)")
-                continue
+            var best: (stepsPerSecond: Double, version: String, policy: String)?
+            for policy in threads == 1 ? ["default"] : ["default", "passive"] {
+                let run = try runPython([repository + "/scripts/bench/alpine_gpt_step.py", "--threads", "\(threads)",
+                                         "--omp-wait-policy", policy])
+                guard run.status == 0, let data = run.output.data(using: .utf8),
+                      let result = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                      let stepsPerSecond = result["steps_per_s"] as? Double, let version = result["torch"] as? String
+                else {
+                    print("ALPINE GPT step in PyTorch (\(threads) thread\(threads == 1 ? "" : "s"), OpenMP wait policy \(policy)): failed (exit \(run.status)): \(run.errors)\(run.output)")
+                    continue
+                }
+                if stepsPerSecond > best?.stepsPerSecond ?? 0 { best = (stepsPerSecond, version, policy) }
             }
-            let paddedFlops = flopsPerPosition * Double(256 * 16) * stepsPerSecond
-            print(String(format: "ALPINE GPT step, PyTorch %@ (%d thread%@) %5.1f steps/s (%.1f ms/step, padded to block 16: ≈%.1f GFLOP/s); icar %d worker%@ ÷ PyTorch = %.2f×",
-                         version, threads, threads == 1 ? "" : "s", stepsPerSecond, 1e3 / stepsPerSecond,
-                         paddedFlops / 1e9, threads, threads == 1 ? "" : "s",
-                         icarStepsPerSecond[threads]! / stepsPerSecond))
+            guard let best else { continue }
+            let paddedFlops = flopsPerPosition * Double(256 * 16) * best.stepsPerSecond
+            print(String(format: "ALPINE GPT step, PyTorch %@ (%d thread%@, OpenMP wait %@) %5.1f steps/s (%.1f ms/step, padded to block 16: ≈%.1f GFLOP/s); icar %d worker%@ ÷ PyTorch = %.2f×",
+                         best.version, threads, threads == 1 ? "" : "s", best.policy, best.stepsPerSecond,
+                         1e3 / best.stepsPerSecond, paddedFlops / 1e9, threads, threads == 1 ? "" : "s",
+                         icarStepsPerSecond[threads]! / best.stepsPerSecond))
         }
     }
 }

@@ -31,6 +31,9 @@ def parse_arguments():
     parser.add_argument("--attention", choices=["sdpa", "explicit"], default="sdpa",
                         help="sdpa: fused scaled_dot_product_attention, as nanoGPT trains on torch ≥ 2; "
                              "explicit: masked softmax, the path that exposes attention maps")
+    parser.add_argument("--omp-wait-policy", choices=["default", "passive"], default="default",
+                        help="passive: OpenMP threads sleep between parallel regions instead of spinning, which "
+                             "keeps torch's threads usable on a machine other processes share")
     arguments = parser.parse_args()
     if arguments.threads < 1 or arguments.steps < 1 or arguments.warmup < 0:
         parser.error("--threads and --steps must be ≥ 1, --warmup ≥ 0")
@@ -43,6 +46,9 @@ arguments = parse_arguments()
 # Before torch loads: OpenMP sizes its pool from the environment, and set_num_threads alone leaves MKL's default.
 for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = str(arguments.threads)
+os.environ.pop("OMP_WAIT_POLICY", None)
+if arguments.omp_wait_policy == "passive":
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 import numpy  # noqa: E402
 import torch  # noqa: E402
@@ -202,6 +208,7 @@ def main():
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "attention": arguments.attention,
+        "omp_wait_policy": arguments.omp_wait_policy,
         "batch": arguments.batch, "block": arguments.block, "width": arguments.width,
         "layers": arguments.layers, "heads": arguments.heads, "vocabulary": arguments.nodes + 2,
         "warmup_steps": arguments.warmup, "steps": arguments.steps,
