@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 # STRICT=1 (CI): exit 5 when a checked theory row fails (icar run --strict).
 STRICT ?=
 
-.PHONY: all bootstrap build figures quick test faults bench versions clean
+.PHONY: all bootstrap build figures quick test faults bench bench-venv versions clean
 
 all: figures
 
@@ -38,6 +38,23 @@ faults: bootstrap
 bench: figures
 	$(SWIFT) build -c release --product icar-bench
 	.build/release/icar-bench
+
+# The bench-only Python environment for the PyTorch peer of `make bench` (scripts/bench/alpine_gpt_step.py); no test
+# uses it, and `make bench` skips the peer with a one-line note while it is missing. A local CPU torch wheel
+# (/opt/wheels) is preferred to PyPI's torch, whose Linux build brings several GB of CUDA libraries.
+BENCH_VENV := .build/bench-venv
+PYTHON3 ?= python3
+bench-venv:
+	@if $(BENCH_VENV)/bin/python -c "import numpy, torch" 2>/dev/null; then \
+	  echo "bench-venv: ready ($(BENCH_VENV))"; \
+	else \
+	  set -e; $(PYTHON3) -m venv $(BENCH_VENV); \
+	  wheel=$$(ls /opt/wheels/torch-*.whl 2>/dev/null | head -n 1); \
+	  if [ -z "$$wheel" ] || ! $(BENCH_VENV)/bin/python -m pip install --quiet numpy "$$wheel"; then \
+	    $(BENCH_VENV)/bin/python -m pip install --quiet numpy torch; \
+	  fi; \
+	  $(BENCH_VENV)/bin/python -c "import torch; print('bench-venv: torch', torch.__version__, 'in $(BENCH_VENV)')"; \
+	fi
 
 # After changing code: reruns the offline quick profile and, for each kind whose source closure changed, records the
 # change if its stages wrote the same bytes from the same inputs (no bump, the cache stays valid), or says to bump.
