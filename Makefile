@@ -6,6 +6,10 @@ JOBS ?= $(shell nproc)
 # STRICT=1 (CI): exit 5 when a checked theory row fails (icar run --strict).
 STRICT ?=
 
+.PHONY: slurm
+slurm:
+	@scripts/slurm-up
+
 .PHONY: all bootstrap build figures quick test faults bench bench-venv versions clean
 
 all: figures
@@ -24,7 +28,9 @@ figures: build
 quick:
 	$(MAKE) figures PROFILE=quick
 
-test: bootstrap
+# The Slurm executor's tests submit real jobs to the single-node cluster scripts/slurm-up starts (as root: it
+# installs slurm-wlm and munge and starts munged, slurmctld and slurmd on 127.0.0.1; a no-op when it is up).
+test: bootstrap slurm
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -17,6 +17,28 @@ import Testing
         #expect(recovered.error.contains("2 run, 2 cached"), "\(recovered.error)")
     }
 
+    /// With --keep-going, a failure two stages above a stage must not leave the run waiting for it for ever.
+    @Test func keepGoingDropsEveryStageBelowAFailureAndEnds() throws {
+        let bed = try Testbed("""
+        {"stages": {
+          "a": {"kind": "test-echo", "params": {"text": "A", "fail": true}},
+          "b": {"kind": "test-echo", "params": {"text": "B"}},
+          "c": {"kind": "test-echo", "params": {"text": "C"}, "inputs": {"a": "a"}},
+          "d": {"kind": "test-echo", "params": {"text": "D"}, "inputs": {"a": "c"}},
+          "e": {"kind": "test-echo", "params": {"text": "E"}, "inputs": {"a": "d", "b": "b"}}
+        }}
+        """)
+        let (process, output, error) = try bed.start(["run", "--keep-going", "--jobs", "1"])
+        var waited = 0.0
+        while process.isRunning && waited < 60 { Thread.sleep(forTimeInterval: 0.1); waited += 0.1 }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let outcome = bed.finish(process, output, error)
+        #expect(waited < 60, "the run did not end: \(outcome.error)")
+        #expect(outcome.status == 1)
+        #expect(outcome.error.contains("1 run, 0 cached, 1 failed, 3 not started"), "\(outcome.error)")
+        #expect(bed.entries.count == 1)
+    }
+
     @Test func aStageKilledMidWriteLeavesNoEntryAndTheNextRunRecovers() throws {
         let bed = try Testbed(echoPipeline(aText: "a long text to write in two halves", sleepA: 30))
         let (process, output, error) = try bed.start(["run", "a"])

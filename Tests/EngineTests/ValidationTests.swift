@@ -19,6 +19,17 @@ import Testing
         #expect(StageGraph(quick).topologicalOrder == ["a", "b"])
     }
 
+    @Test func clusterResourcesAreReadAndCheckedOneByOne() throws {
+        let pipeline = try load(#"{"stages": {"a": {"kind": "test-echo", "resources": {"cpus": 4, "time_minutes": 90}}}}"#)
+        #expect(pipeline.stage("a")?.resources == ["cpus": 4, "time_minutes": 90])
+        let unknown = validationMessage(#"{"stages": {"a": {"kind": "test-echo", "resources": {"gpus": 1}}}}"#)
+        #expect(unknown?.contains("stage 'a': unknown resource \"gpus\" (known: cpus, memory_mb, time_minutes)") == true, "\(unknown ?? "nil")")
+        for bad in ["0", "1.5", "\"4\"", "-2"] {
+            let message = validationMessage(#"{"stages": {"a": {"kind": "test-echo", "resources": {"cpus": "# + bad + "}}}}")
+            #expect(message?.contains("resources.cpus must be a whole number from 1 to 10000000") == true, "\(bad): \(message ?? "nil")")
+        }
+    }
+
     @Test func syntaxErrorNamesLineAndColumn() {
         let message = validationMessage("{\n \"stages\": {\n  \"a\": {\"kind\": \"test-echo\",}\n }\n}")
         #expect(message?.contains("JSON syntax error at line 3, column 29") == true, "\(message ?? "nil")")

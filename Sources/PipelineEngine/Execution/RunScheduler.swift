@@ -117,15 +117,18 @@ public final class RunScheduler: @unchecked Sendable {
             }
             completions.removeAll()
 
-            // Drop stages that can no longer run.
-            let blocked = Set(summary.failed.keys).union(summary.skipped)
-            for name in pending {
-                let stage = pipeline.stage(name)!
-                if stage.inputs.values.contains(where: blocked.contains) || stopLaunching {
+            // Drop stages that can no longer run, and the stages waiting on those (to a fixed point: a stage two steps
+            // below a failure would otherwise wait for ever).
+            var dropped = true
+            while dropped {
+                dropped = false
+                let blocked = Set(summary.failed.keys).union(summary.skipped)
+                for name in pending where pipeline.stage(name)!.inputs.values.contains(where: blocked.contains) || stopLaunching {
                     summary.skipped.append(name)
+                    dropped = true
                 }
+                pending.removeAll { summary.skipped.contains($0) }
             }
-            pending.removeAll { summary.skipped.contains($0) }
 
             // Start whatever is ready, longest first, so the longest chain of work starts as early as possible.
             pending.sort { estimates[$0]! > estimates[$1]! || (estimates[$0]! == estimates[$1]! && order.firstIndex(of: $0)! < order.firstIndex(of: $1)!) }

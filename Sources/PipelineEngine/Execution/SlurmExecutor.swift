@@ -75,7 +75,10 @@ public final class SlurmExecutor: StageExecutor, @unchecked Sendable {
                   let submission = try? JSONDecoder().decode(SlurmSubmission.self, from: data) else { continue }
             let queue = SlurmQueue(interval: 0)
             queue.watch(submission.jobID)
-            if let state = try? queue.state(of: submission.jobID), !state.isFinal { live.insert(key) }
+            if let state = try? queue.state(of: submission.jobID), !state.isFinal,
+               state.name == jobName(submission.stage) || state.state == "UNREACHABLE" {
+                live.insert(key)
+            }
         }
         return live
     }
@@ -111,14 +114,16 @@ public final class SlurmExecutor: StageExecutor, @unchecked Sendable {
         if let data = FileManager.default.contents(atPath: recordPath),
            let earlier = try? JSONDecoder().decode(SlurmSubmission.self, from: data) {
             queue.watch(earlier.jobID)
-            if let state = try queue.state(of: earlier.jobID), !state.isFinal { return (earlier.jobID, true) }
+            if let state = try queue.state(of: earlier.jobID), !state.isFinal, state.name == Self.jobName(job.stage) {
+                return (earlier.jobID, true)
+            }
             queue.unwatch(earlier.jobID)
             unlink(recordPath)
         }
         let jobPath = Self.jobFile(store, key: job.key)
         try job.write(to: jobPath)
         let request = resources(job.stage)
-        var arguments = ["sbatch", "--parsable", "--job-name", "icar-\(job.stage)", "--output", logFile,
+        var arguments = ["sbatch", "--parsable", "--job-name", Self.jobName(job.stage), "--output", logFile,
                          "--cpus-per-task", String(request.cpus), "--mem", "\(request.memoryMegabytes)M",
                          "--time", String(request.minutes), "--export", "ALL,OPENBLAS_NUM_THREADS=1",
                          "--chdir", job.projectDirectory]
@@ -144,6 +149,8 @@ public final class SlurmExecutor: StageExecutor, @unchecked Sendable {
         queue.watch(id)
         return (id, false)
     }
+
+    static func jobName(_ stage: String) -> String { "icar-" + stage }
 
     func batchScript(_ store: Store) throws -> String {
         let path = Self.directory(store) + "/exec.sh"

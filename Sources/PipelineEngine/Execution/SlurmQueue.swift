@@ -1,13 +1,15 @@
 import Foundation
 
-/// What Slurm says of one job: its state (PENDING, RUNNING, COMPLETED, TIMEOUT, …) and the reason it gives.
+/// What Slurm says of one job: its state (PENDING, RUNNING, COMPLETED, TIMEOUT, …), the reason it gives, and its
+/// name (job ids restart at 1 when a cluster's state is wiped, so a recorded id is trusted only with its name).
 public struct SlurmJobState: Equatable, Sendable {
     public var state: String
     public var reason: String
+    public var name: String = ""
 
     /// States after which the job will not run again by itself.
     public var isFinal: Bool {
-        !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED",
+        !["UNREACHABLE", "PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED",
           "RESIZING", "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD"].contains(state)
     }
 }
@@ -61,15 +63,16 @@ public enum SlurmCommands {
         return id
     }
 
-    /// `squeue -h -o '%i|%T|%r'` lines → job id → state.
+    /// `squeue -h -t all -o '%i|%T|%r|%j'` lines → job id → state (the name last: it may hold '|').
     public static func parseQueue(_ output: String) -> [String: SlurmJobState] {
         var states: [String: SlurmJobState] = [:]
         for line in output.split(separator: "\n") {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map {
                 $0.trimmingCharacters(in: .whitespaces)
             }
-            guard fields.count >= 3, !fields[0].isEmpty else { continue }
-            states[fields[0]] = SlurmJobState(state: fields[1], reason: fields[2])
+            guard fields.count >= 4, !fields[0].isEmpty else { continue }
+            states[fields[0]] = SlurmJobState(state: fields[1], reason: fields[2],
+                                              name: fields[3...].joined(separator: "|"))
         }
         return states
     }
@@ -82,7 +85,7 @@ public enum SlurmCommands {
             fields[String(token[..<equals])] = String(token[token.index(after: equals)...])
         }
         guard let state = fields["JobState"] else { return nil }
-        return SlurmJobState(state: state, reason: fields["Reason"] ?? "None")
+        return SlurmJobState(state: state, reason: fields["Reason"] ?? "None", name: fields["JobName"] ?? "")
     }
 }
 
@@ -95,6 +98,7 @@ final class SlurmQueue: @unchecked Sendable {
     private var states: [String: SlurmJobState] = [:]
     private var refreshedAt = Date.distantPast
     private var refreshing = false
+    private var unreachable: String?
 
     init(interval: Double) { self.interval = interval }
 
@@ -102,27 +106,37 @@ final class SlurmQueue: @unchecked Sendable {
     func unwatch(_ id: String) { lock.lock(); watched.remove(id); states[id] = nil; lock.unlock() }
     var watchedJobs: [String] { lock.lock(); defer { lock.unlock() }; return watched.sorted() }
 
-    /// The job's state: from squeue while it is listed; once it has left the queue, from scontrol (which keeps finished
-    /// jobs for MinJobAge); nil when Slurm no longer knows the job at all.
+    /// The job's state, from one `squeue -t all` for every watched job (it lists finished jobs for MinJobAge), else
+    /// from scontrol; nil when Slurm no longer knows the job. While the controller cannot be reached the last state
+    /// seen is kept (or UNREACHABLE, which is not final): a restarting controller must not fail the stages.
     func state(of id: String) throws -> SlurmJobState? {
         lock.lock()
         if Date().timeIntervalSince(refreshedAt) >= interval && !refreshing {
             refreshing = true
-            let ids = watched.sorted()
+            let ids = watched.union([id]).sorted()
             lock.unlock()
-            let listed = Result { try SlurmCommands.run(["squeue", "-h", "-o", "%i|%T|%r", "-j", ids.joined(separator: ",")]) }
+            let listed = Result { try SlurmCommands.run(["squeue", "-h", "-t", "all", "-o", "%i|%T|%r|%j",
+                                                         "-j", ids.joined(separator: ",")]) }
             lock.lock()
             refreshing = false
             refreshedAt = Date()
-            // squeue refuses a list in which every job has already left; then none is listed.
-            states = (try? listed.get()).map(SlurmCommands.parseQueue) ?? [:]
+            switch listed {
+            case let .success(text):
+                states = SlurmCommands.parseQueue(text)
+                unreachable = nil
+            case let .failure(error):
+                let message = String(describing: error)
+                // squeue refuses a list in which no job is known any more; then none is listed.
+                if message.contains("Invalid job id") { states = [:]; unreachable = nil } else { unreachable = message }
+            }
             lock.broadcast()
         }
         while refreshing { lock.wait() }
-        let listed = states[id]
+        let listed = states[id], problem = unreachable
         lock.unlock()
-        if let listed, !listed.isFinal { return listed }
-        guard let record = try? SlurmCommands.run(["scontrol", "show", "job", "-o", id]) else { return listed }
-        return SlurmCommands.parseJobRecord(record) ?? listed
+        if let listed { return listed }
+        if let problem { return SlurmJobState(state: "UNREACHABLE", reason: problem) }
+        guard let record = try? SlurmCommands.run(["scontrol", "show", "job", "-o", id]) else { return nil }
+        return SlurmCommands.parseJobRecord(record)
     }
 }
