@@ -56,10 +56,7 @@ public func clipGradientNorm<Scalar: BLASScalar>(_ parameters: ParameterSet<Scal
     let norm = parameters.gradientNorm()
     let factor = maximum / (norm + 1e-6)
     guard factor < 1 else { return norm }
-    for parameter in parameters.parameters {
-        let g = parameter.gradient.pointer
-        for i in 0..<parameter.count { g[i] *= Scalar(factor) }
-    }
+    for parameter in parameters.parameters { Scalar.scale(parameter.gradient.pointer, count: parameter.count, by: factor) }
     return norm
 }
 

@@ -14,12 +14,9 @@ public enum GELU {
                                                    tangents: UnsafeMutablePointer<Scalar>, workers: Int = 1) {
         let c = Scalar(root2OverPi)
         forEachBlock(count, workers: workers) { _, range in
-            for i in range {
-                let v = x[i]
-                let tau = Scalar.hyperbolicTangent(c * (v + 0.044715 * v * v * v))
-                tangents[i] = tau
-                y[i] = 0.5 * v * (1 + tau)
-            }
+            for i in range { let v = x[i]; tangents[i] = c * (v + 0.044715 * v * v * v) }
+            Scalar.hyperbolicTangents(tangents + range.lowerBound, count: range.count, into: tangents + range.lowerBound)
+            for i in range { y[i] = 0.5 * x[i] * (1 + tangents[i]) }
         }
     }
 

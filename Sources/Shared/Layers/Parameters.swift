@@ -42,10 +42,7 @@ public final class ParameterSet<Scalar: BLASScalar> {
     /// ‖g‖₂ over every gradient, summed in Double in parameter order.
     public func gradientNorm() -> Double {
         var sum = 0.0
-        for parameter in parameters {
-            let g = parameter.gradient.pointer
-            for i in 0..<parameter.count { let x = Double(g[i]); sum += x * x }
-        }
+        for parameter in parameters { sum += Scalar.sumOfSquares(parameter.gradient.pointer, count: parameter.count) }
         return sum.squareRoot()
     }
 

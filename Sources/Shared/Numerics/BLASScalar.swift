@@ -17,6 +17,12 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable {
     static func exponential(_ x: Self) -> Self
     static func logarithm(_ x: Self) -> Self
     static func hyperbolicTangent(_ x: Self) -> Self
+    /// y[i] = tanh(x[i]) over an array (`y` may be `x`): vectorised for Float, libm for Double (the gradient checks).
+    static func hyperbolicTangents(_ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>)
+    /// Σ x[i]² accumulated in Double, in index order (a requirement, so generic callers reach concrete code).
+    static func sumOfSquares(_ x: UnsafePointer<Self>, count: Int) -> Double
+    /// x[i] ← x[i]·factor.
+    static func scale(_ x: UnsafeMutablePointer<Self>, count: Int, by factor: Double)
 }
 
 extension Float: BLASScalar {
@@ -31,6 +37,18 @@ extension Float: BLASScalar {
     @inline(__always) public static func exponential(_ x: Float) -> Float { expf(x) }
     @inline(__always) public static func logarithm(_ x: Float) -> Float { logf(x) }
     @inline(__always) public static func hyperbolicTangent(_ x: Float) -> Float { tanhf(x) }
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var sum = 0.0
+        for i in 0..<count { let v = Double(x[i]); sum += v * v }
+        return sum
+    }
+    public static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Double) {
+        let f = Float(factor)
+        for i in 0..<count { x[i] *= f }
+    }
+    public static func hyperbolicTangents(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
+        VectorFloatMath.tanh(x, count: count, into: y)
+    }
 }
 
 extension Double: BLASScalar {
@@ -45,4 +63,16 @@ extension Double: BLASScalar {
     @inline(__always) public static func exponential(_ x: Double) -> Double { exp(x) }
     @inline(__always) public static func logarithm(_ x: Double) -> Double { log(x) }
     @inline(__always) public static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
+    public static func sumOfSquares(_ x: UnsafePointer<Double>, count: Int) -> Double {
+        var sum = 0.0
+        for i in 0..<count { let v = x[i]; sum += v * v }
+        return sum
+    }
+    public static func scale(_ x: UnsafeMutablePointer<Double>, count: Int, by factor: Double) {
+        let f = Double(factor)
+        for i in 0..<count { x[i] *= f }
+    }
+    public static func hyperbolicTangents(_ x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>) {
+        for i in 0..<count { y[i] = tanh(x[i]) }
+    }
 }
