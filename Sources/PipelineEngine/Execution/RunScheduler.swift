@@ -51,12 +51,10 @@ public final class RunScheduler: @unchecked Sendable {
     /// The stages this run considers, and those it re-runs whatever the cache says.
     public static func selection(_ pipeline: Pipeline, _ options: RunOptions) throws -> (stages: Set<String>, forced: Set<String>) {
         let graph = StageGraph(pipeline)
-        for name in options.targets where pipeline.stage(name) == nil {
-            let hint = PipelineLoader.closest(name, among: pipeline.stages.map(\.name)).map { " — did you mean '\($0)'?" } ?? ""
-            throw PipelineError.invalid("no stage named '\(name)' in the pipeline\(hint)")
-        }
+        // A target is a stage, a family or a slice of one (StageSelection).
+        let targets = try StageSelection.stages(options.targets, in: pipeline)
         let all = Set(pipeline.stages.map(\.name))
-        var roots = options.targets.isEmpty ? all : Set(options.targets)
+        var roots = options.targets.isEmpty ? all : Set(targets)
         if options.downstream { roots = graph.downstreamClosure(of: Array(roots)) }
         let stages = graph.upstreamClosure(of: Array(roots))
         let forced: Set<String> = options.force ? roots : []
@@ -200,8 +198,15 @@ public final class RunScheduler: @unchecked Sendable {
         var inputs: [String: StageInputLocation] = [:]
         for (slot, source) in stage.inputs {
             let key = keys[source]!
-            inputs[slot] = StageInputLocation(stage: source, key: key, contentHash: contentHashes[source]!,
+            var location = StageInputLocation(stage: source, key: key, contentHash: contentHashes[source]!,
                                               directory: store.entryDirectory(key))
+            // A family slot's inputs carry their cells, so the stage can read the coordinates.
+            if slot.hasSuffix("]"), let family = pipeline.stage(source)?.family {
+                let cells = pipeline.cells(of: family)
+                location.cell = cells.first { $0.name == source }?.cell
+                location.cellIndex = cells.firstIndex { $0.name == source }
+            }
+            inputs[slot] = location
         }
         return inputs
     }

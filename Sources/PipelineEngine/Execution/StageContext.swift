@@ -6,6 +6,21 @@ public struct StageInputLocation: Codable, Sendable {
     public let key: String
     public let contentHash: String
     public let directory: String
+    /// For an input of a family slot (`"SLOT": "FAMILY[*]"`): the providing cell's coordinates and its place in
+    /// the family's grid. The slot's name (`SLOT[k=v,…]`, part of the key) already says which cell it is.
+    public var cell: [CellCoordinate]? = nil
+    public var cellIndex: Int? = nil
+}
+
+/// One cell of a family input, as `StageContext.familyInputs` lists them.
+public struct FamilyInput: Sendable {
+    /// The input's slot name (`SLOT[k=v,…]`), for `inputFile`.
+    public let slot: String
+    /// The cell's coordinates in name order.
+    public let cell: [CellCoordinate]
+
+    /// The cell's value of dimension `name`.
+    public subscript(name: String) -> JSONValue? { cell.first { $0.name == name }?.value }
 }
 
 /// What a running stage sees: its parameters, its inputs' directories, the directory it writes into, and a way to
@@ -54,6 +69,14 @@ public final class StageContext {
     }
 
     public func hasInput(_ slot: String) -> Bool { inputs[slot] != nil }
+
+    /// The cells bound to family slot `slot` (`"SLOT": "FAMILY[*]"`), in the order of the family's grid.
+    public func familyInputs(_ slot: String) -> [FamilyInput] {
+        inputs.compactMap { name, location -> (Int, FamilyInput)? in
+            guard name.hasPrefix(slot + "["), let cell = location.cell else { return nil }
+            return (location.cellIndex ?? 0, FamilyInput(slot: name, cell: cell))
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
 
     /// Directory of pipeline.json, and the project files the key covers (path → SHA-256 or "absent").
     public var projectDirectory = "."

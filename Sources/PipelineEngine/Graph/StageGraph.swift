@@ -43,7 +43,12 @@ public struct StageGraph {
 
     /// A cycle among the stages' inputs as a closed path (first name repeated at the end), or nil.
     static func findCycle(in stages: [ResolvedStage]) -> [String]? {
-        let byName = Dictionary(uniqueKeysWithValues: stages.map { ($0.name, $0) })
+        findCycle(in: stages.map { (name: $0.name, sources: Array($0.inputs.values)) })
+    }
+
+    /// The same over stages given by name and the names of their inputs' stages (pipeline.json before expansion).
+    static func findCycle(in stages: [(name: String, sources: [String])]) -> [String]? {
+        let byName = Dictionary(stages.map { ($0.name, Set($0.sources)) }, uniquingKeysWith: { $0.union($1) })
         var state: [String: Int] = [:]  // 1 = on the current path, 2 = finished
         var path: [String] = []
         func visit(_ name: String) -> [String]? {
@@ -54,7 +59,7 @@ public struct StageGraph {
             }
             state[name] = 1
             path.append(name)
-            for source in (byName[name]?.inputs.values.sorted() ?? []) {
+            for source in (byName[name]?.sorted() ?? []) {
                 if let cycle = visit(source) { return cycle }
             }
             path.removeLast()

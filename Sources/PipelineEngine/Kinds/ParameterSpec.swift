@@ -127,10 +127,14 @@ public struct InputSlot: Sendable {
     public let name: String
     public let help: String
     public let optional: Bool
+    /// The slot takes a whole family (`"SLOT": "BASE[*]"` in pipeline.json): one input per cell, named
+    /// `SLOT[k=v,…]`, listed with their cells by `StageContext.familyInputs(SLOT)`.
+    public let family: Bool
 
-    public init(_ name: String, help: String, optional: Bool = false) {
+    public init(_ name: String, help: String, optional: Bool = false, family: Bool = false) {
         self.name = name
         self.help = help
         self.optional = optional
+        self.family = family
     }
 }

@@ -60,17 +60,16 @@ public struct PipelineLoader {
         guard let stageMembers = stagesMember.value.members, !stageMembers.isEmpty else {
             throw fail("\"stages\" must be a non-empty object of stages by name", stagesMember.position)
         }
-        var rawStages: [(member: JSONMember, kind: any StageKind, params: [String: JSONValue],
-                         paramPositions: [String: SourcePosition], inputs: [String: String], description: String?,
-                         resources: [String: Int])] = []
+        var rawStages: [RawStage] = []
+        let stageFields = ["kind", "params", "inputs", "description", "matrix", "matrix_limit", "resources"]
         for member in stageMembers {
             let name = member.key
             guard Self.isValidStageName(name) else {
                 throw fail("stage name \"\(name)\" may use only letters, digits, '.', '_' and '-'", member.position)
             }
             guard let fields = member.value.members else { throw fail("stage '\(name)' must be an object", member.position) }
-            for field in fields where !["kind", "params", "inputs", "description", "resources"].contains(field.key) {
-                throw fail("stage '\(name)': unknown field \"\(field.key)\" (known: kind, params, inputs, description, resources)",
+            for field in fields where !stageFields.contains(field.key) {
+                throw fail("stage '\(name)': unknown field \"\(field.key)\" (known: \(stageFields.joined(separator: ", ")))",
                            field.position)
             }
             guard let kindMember = member.value.member("kind") else { throw fail("stage '\(name)': missing \"kind\"", member.position) }
@@ -92,7 +91,7 @@ public struct PipelineLoader {
                     positions[field.key] = field.position
                 }
             }
-            var inputs: [String: String] = [:]
+            var inputs: [RawInput] = []
             if let inputsMember = member.value.member("inputs") {
                 guard let inputFields = inputsMember.value.members else {
                     throw fail("stage '\(name)': \"inputs\" must be an object of slot → stage name", inputsMember.position)
@@ -101,7 +100,13 @@ public struct PipelineLoader {
                     guard case let .string(source) = field.value else {
                         throw fail("stage '\(name)': inputs.\(field.key) must be the name of a stage", field.position)
                     }
-                    inputs[field.key] = source
+                    let aggregate = source.hasSuffix("[*]")
+                    let base = aggregate ? String(source.dropLast(3)) : source
+                    if base.contains("[") {
+                        throw fail("stage '\(name)': input \"\(field.key)\" names '\(source)'; an input names a stage, or a whole "
+                            + "family as 'FAMILY[*]' (one cell or a slice of a family cannot be an input)", field.position)
+                    }
+                    inputs.append(RawInput(slot: field.key, source: base, aggregate: aggregate, position: field.position))
                 }
             }
             var description: String?
@@ -128,9 +133,27 @@ public struct PipelineLoader {
                     resources[field.key] = value
                 }
             }
-            rawStages.append((member, kind, params, positions, inputs, description, resources))
+            rawStages.append(RawStage(member: member, kind: kind, params: params, paramPositions: positions, inputs: inputs,
+                                      description: description, matrix: member.value.member("matrix"),
+                                      matrixLimit: member.value.member("matrix_limit"), resources: resources))
         }
         let stageNames = Set(rawStages.map { $0.member.key })
+        for raw in rawStages {
+            for input in raw.inputs where !stageNames.contains(input.source) {
+                throw fail("stage '\(raw.name)': input \"\(input.slot)\" names unknown stage '\(input.source)'", input.position)
+            }
+        }
+        for raw in rawStages {
+            let slots = raw.kind.inputs.map(\.name)
+            for input in raw.inputs where !slots.contains(input.slot) && !slots.contains(InputSlot.anyName) {
+                throw fail("stage '\(raw.name)': unknown input \"\(input.slot)\" for kind \(raw.kind.name) (its inputs: \(slots.isEmpty ? "none" : slots.joined(separator: ", ")))",
+                           input.position)
+            }
+        }
+        // Cycles are looked for before the families expand, which follows the inputs and would not end.
+        if let cycle = StageGraph.findCycle(in: rawStages.map { (name: $0.name, sources: $0.inputs.map(\.source)) }) {
+            throw fail("the stages form a cycle: \(cycle.joined(separator: " → "))")
+        }
 
         // Profiles.
         var profileNames: [String] = []
@@ -176,18 +199,29 @@ public struct PipelineLoader {
         }
 
         // Parameters: file values, then the profile's overrides, then --set, then defaults; each checked against the kind.
-        // Every profile is resolved, so a mistake in one that is not selected is still caught now.
+        // A stage's matrix (the file's, or its profile's) expands it into cells, and a stage fed by a family becomes one
+        // too; stages are therefore resolved after their inputs. Every profile is resolved, so a mistake in one that is
+        // not selected is still caught now.
+        let order = Self.inputOrder(rawStages)
         func resolve(_ profile: String) throws -> [ResolvedStage] {
-            var resolved: [ResolvedStage] = []
-            for raw in rawStages {
-                let name = raw.member.key
+            var grids: [String: FamilyGrid] = [:]
+            var resolvedByBase: [String: [ResolvedStage]] = [:]
+            for raw in order {
+                let name = raw.name
                 var params = raw.params
                 var positions = raw.paramPositions
                 var origin: [String: String] = [:]
+                var matrixMember = raw.matrix, limitMember = raw.matrixLimit
+                var matrixSource: String?, limitSource: String?
                 for override in overrides[profile]?.first(where: { $0.key == name })?.value.members ?? [] {
-                    params[override.key] = override.value
-                    positions[override.key] = override.position
-                    origin[override.key] = "profile '\(profile)'"
+                    switch override.key {
+                    case "matrix": (matrixMember, matrixSource) = (override, "profile '\(profile)'")
+                    case "matrix_limit": (limitMember, limitSource) = (override, "profile '\(profile)'")
+                    default:
+                        params[override.key] = override.value
+                        positions[override.key] = override.position
+                        origin[override.key] = "profile '\(profile)'"
+                    }
                 }
                 for override in commandLine where override.stage == name {
                     params[override.parameter] = override.value
@@ -201,70 +235,114 @@ public struct PipelineLoader {
                     throw fail("stage '\(name)': unknown parameter \"\(key)\" for kind \(raw.kind.name)\(hint)\(source)",
                                positions[key])
                 }
-                var values: [String: JSONValue] = [:]
-                for spec in raw.kind.parameters {
-                    guard let value = params[spec.name] ?? spec.defaultValue else {
-                        throw fail("stage '\(name)': missing parameter \"\(spec.name)\" (\(spec.type): \(spec.help))",
-                                   raw.member.position)
-                    }
-                    switch spec.normalise(value) {
-                    case let .success(normalised): values[spec.name] = normalised
-                    case let .failure(problem):
-                        let message = problem.message
-                        let source = origin[spec.name].map { " (set by \($0))" } ?? ""
-                        throw fail("stage '\(name)': parameter \"\(spec.name)\" \(message)\(source)", positions[spec.name])
-                    }
+                let matrix = try matrixMember.map {
+                    try StageMatrix.parse($0, stage: name, kind: raw.kind, params: params, origin: origin,
+                                          source: matrixSource, fail: fail)
                 }
-                // Inputs.
+                let limit = try limitMember.map {
+                    try StageMatrix.parseLimit($0, stage: name, source: limitSource, fail: fail)
+                } ?? StageMatrix.defaultLimit
+                if matrix == nil, let limitMember {
+                    throw fail("stage '\(name)': \"matrix_limit\" without a \"matrix\"", limitMember.position)
+                }
+
+                // The parameter values first (with a matrix's first values), as for a plain stage: a wrong value is
+                // reported before a wrong input.
+                var first = params
+                for dimension in matrix?.dimensions ?? [] { first[dimension.name] = dimension.values[0] }
+                _ = try normalisedValues(raw, name: name, given: first, positions: positions, origin: origin, fail: fail)
+
+                // Inputs: a whole family only where the slot takes one.
                 let slots = Dictionary(uniqueKeysWithValues: raw.kind.inputs.map { ($0.name, $0) })
-                for (slot, source) in raw.inputs.sorted(by: { $0.key < $1.key }) {
-                    guard slots[slot] != nil || slots[InputSlot.anyName] != nil else {
-                        let list = raw.kind.inputs.map(\.name).joined(separator: ", ")
-                        throw fail("stage '\(name)': unknown input \"\(slot)\" for kind \(raw.kind.name) (its inputs: \(list.isEmpty ? "none" : list))")
-                    }
-                    guard stageNames.contains(source) else {
-                        throw fail("stage '\(name)': input \"\(slot)\" names unknown stage '\(source)'")
+                var grid = FamilyGrid()
+                for input in raw.inputs {
+                    let slot = (slots[input.slot] ?? slots[InputSlot.anyName])!
+                    let sourceIsFamily = grids[input.source]!.isFamily
+                    if input.aggregate {
+                        guard slot.family || slot.name == InputSlot.anyName else {
+                            throw fail("stage '\(name)': input \"\(input.slot)\" of kind \(raw.kind.name) takes one stage, not a "
+                                + "whole family ('\(input.source)[*]')", input.position)
+                        }
+                        guard sourceIsFamily else {
+                            throw fail("stage '\(name)': input \"\(input.slot)\" takes the whole family '\(input.source)[*]', "
+                                + "but stage '\(input.source)' is not a family (no matrix, no family input)", input.position)
+                        }
+                    } else if slot.family {
+                        throw fail("stage '\(name)': input \"\(input.slot)\" of kind \(raw.kind.name) takes a whole family: "
+                            + "write \"\(input.slot)\": \"FAMILY[*]\"\(sourceIsFamily ? " ('\(input.source)[*]')" : "")",
+                                   input.position)
+                    } else if sourceIsFamily {
+                        let before = grid
+                        grid = grid.joined(with: grids[input.source]!)
+                        if grid.cells.isEmpty {
+                            let shared = before.dimensions.filter(grids[input.source]!.dimensions.contains)
+                            throw fail("stage '\(name)': its input families share the dimension(s) "
+                                + "\(shared.joined(separator: ", ")) but have no cell in common (input \"\(input.slot)\", "
+                                + "family '\(input.source)')", input.position)
+                        }
                     }
                 }
-                for slot in raw.kind.inputs where !slot.optional && slot.name != InputSlot.anyName && raw.inputs[slot.name] == nil {
+                for slot in raw.kind.inputs where !slot.optional && slot.name != InputSlot.anyName
+                    && !raw.inputs.contains(where: { $0.slot == slot.name }) {
                     throw fail("stage '\(name)': missing input \"\(slot.name)\" (\(slot.help))", raw.member.position)
                 }
-                let parameters = StageParameters(values)
-                let during = profileNames.isEmpty ? "" : " (profile '\(profile)')"
-                do {
-                    try raw.kind.validate(parameters)
-                } catch let error as PipelineError {
-                    throw fail("stage '\(name)'\(during): \(error.message)", raw.member.position)
-                }
-                let bytes = raw.kind.estimatedPeakBytes(parameters)
-                if let total = MachineMemory.totalBytes, bytes > Double(total) {
-                    throw fail(String(format: "stage '%@'%@ would need about %.3g GB of memory (estimated from its parameters); "
-                        + "this machine has %.3g GB (MemTotal)", name, during, bytes / 1e9, Double(total) / 1e9),
-                        raw.member.position)
-                }
-                var stage = ResolvedStage(name: name, kind: raw.kind, parameters: parameters, inputs: raw.inputs,
-                                          description: raw.description)
-                stage.resources = raw.resources
-                for path in raw.kind.projectFiles(parameters) {
-                    if let problem = ProjectFiles.problem(path) {
-                        throw fail("stage '\(name)'\(during): project file \(problem)", raw.member.position)
+                if let matrix {
+                    for dimension in matrix.dimensions where grid.dimensions.contains(dimension.name) {
+                        let through = raw.inputs.first { !$0.aggregate && grids[$0.source]!.dimensions.contains(dimension.name) }!
+                        let declarer = grid.declaredBy[dimension.name] ?? through.source
+                        throw fail("stage '\(name)': matrix dimension \"\(dimension.name)\" is also a dimension of family "
+                            + "'\(declarer)', which stage '\(name)' inherits through input \"\(through.slot)\" "
+                            + "(from '\(through.source)'); a dimension is declared in one place", matrixMember?.position)
                     }
-                    do {
-                        stage.projectFiles[path] = try ProjectFiles.hash(path, in: baseDirectory)
-                    } catch let error as PipelineError {
-                        throw fail("stage '\(name)': \(error.message)", raw.member.position)
+                    grid = grid.product(with: matrix.dimensions, declaredBy: name)
+                    if grid.cells.count > limit {
+                        let source = matrixSource.map { " (matrix set by \($0))" } ?? ""
+                        throw fail("stage '\(name)': its grid has \(grid.cells.count) cells, more than the limit of \(limit)"
+                            + "\(source); if that many are meant, add \"matrix_limit\": \(grid.cells.count) to the stage"
+                            + (matrixSource.map { " or to its entry in \($0)" } ?? ""), matrixMember?.position)
                     }
                 }
-                resolved.append(stage)
+                grids[name] = grid
+
+                var cells: [ResolvedStage] = []
+                for cell in grid.cells {
+                    var values = params
+                    for coordinate in cell where matrix?.dimensions.contains(where: { $0.name == coordinate.name }) == true {
+                        values[coordinate.name] = coordinate.value
+                    }
+                    var inputs: [String: String] = [:]
+                    for input in raw.inputs {
+                        let sourceGrid = grids[input.source]!
+                        let sourceCells = resolvedByBase[input.source]!
+                        if input.aggregate {
+                            for source in sourceCells {
+                                inputs[StageCell.name(family: input.slot, cell: source.cell)] = source.name
+                            }
+                        } else if sourceGrid.isFamily {
+                            inputs[input.slot] = sourceCells[sourceGrid.index(ofRestrictionOf: cell)!].name
+                        } else {
+                            inputs[input.slot] = input.source
+                        }
+                    }
+                    var stage = try resolveCell(raw, name: grid.isFamily ? StageCell.name(family: name, cell: cell) : name,
+                                                values: values, positions: positions, origin: origin, inputs: inputs,
+                                                profile: profileNames.isEmpty ? nil : profile, baseDirectory: baseDirectory,
+                                                fail: fail)
+                    if grid.isFamily {
+                        stage.family = name
+                        stage.cell = cell
+                    }
+                    cells.append(stage)
+                }
+                if grid.isFamily, let clash = Self.firstDuplicate(cells.map(\.name)) {
+                    throw fail("stage '\(name)': two cells are both named '\(clash)'")
+                }
+                resolvedByBase[name] = cells
             }
-            return resolved
+            return rawStages.flatMap { resolvedByBase[$0.name]! }
         }
         for other in profileNames where other != profile { _ = try resolve(other) }
         let resolved = try resolve(profile)
-
-        if let cycle = StageGraph.findCycle(in: resolved) {
-            throw fail("the stages form a cycle: \(cycle.joined(separator: " → "))")
-        }
         var publisher: [String: String] = [:]
         for stage in resolved {
             for file in stage.publishedFiles {
@@ -282,6 +360,84 @@ public struct PipelineLoader {
         }
         return Pipeline(stages: resolved, profile: profile, profiles: profileNames, baseDirectory: baseDirectory,
                         storeDirectory: absolute(store), figuresDirectory: absolute(figures))
+    }
+
+    /// One stage (or one cell of a family) with its parameter values before defaults: fills the defaults, checks
+    /// every value against its spec and the kind's own checks, its memory, and hashes its project files.
+    private func resolveCell(_ raw: RawStage, name: String, values given: [String: JSONValue],
+                             positions: [String: SourcePosition], origin: [String: String], inputs: [String: String],
+                             profile: String?, baseDirectory: String,
+                             fail: (String, SourcePosition?) -> PipelineError) throws -> ResolvedStage {
+        if name != raw.name, !StageCell.isValidGeneratedName(name) {
+            throw fail("stage '\(raw.name)': the generated cell name '\(name)' is not a valid stage name", raw.member.position)
+        }
+        let parameters = StageParameters(try normalisedValues(raw, name: name, given: given, positions: positions,
+                                                              origin: origin, fail: fail))
+        let during = profile.map { " (profile '\($0)')" } ?? ""
+        do {
+            try raw.kind.validate(parameters)
+        } catch let error as PipelineError {
+            throw fail("stage '\(name)'\(during): \(error.message)", raw.member.position)
+        }
+        let bytes = raw.kind.estimatedPeakBytes(parameters)
+        if let total = MachineMemory.totalBytes, bytes > Double(total) {
+            throw fail(String(format: "stage '%@'%@ would need about %.3g GB of memory (estimated from its parameters); "
+                + "this machine has %.3g GB (MemTotal)", name, during, bytes / 1e9, Double(total) / 1e9),
+                raw.member.position)
+        }
+        var stage = ResolvedStage(name: name, kind: raw.kind, parameters: parameters, inputs: inputs,
+                                  description: raw.description)
+        stage.resources = raw.resources
+        for path in raw.kind.projectFiles(parameters) {
+            if let problem = ProjectFiles.problem(path) {
+                throw fail("stage '\(name)'\(during): project file \(problem)", raw.member.position)
+            }
+            do {
+                stage.projectFiles[path] = try ProjectFiles.hash(path, in: baseDirectory)
+            } catch let error as PipelineError {
+                throw fail("stage '\(name)': \(error.message)", raw.member.position)
+            }
+        }
+        return stage
+    }
+
+    /// Every declared parameter's value: the given one or the default, normalised and checked against its spec.
+    private func normalisedValues(_ raw: RawStage, name: String, given: [String: JSONValue],
+                                  positions: [String: SourcePosition], origin: [String: String],
+                                  fail: (String, SourcePosition?) -> PipelineError) throws -> [String: JSONValue] {
+        var values: [String: JSONValue] = [:]
+        for spec in raw.kind.parameters {
+            guard let value = given[spec.name] ?? spec.defaultValue else {
+                throw fail("stage '\(name)': missing parameter \"\(spec.name)\" (\(spec.type): \(spec.help))",
+                           raw.member.position)
+            }
+            switch spec.normalise(value) {
+            case let .success(normalised): values[spec.name] = normalised
+            case let .failure(problem):
+                let message = problem.message
+                let source = origin[spec.name].map { " (set by \($0))" } ?? ""
+                throw fail("stage '\(name)': parameter \"\(spec.name)\" \(message)\(source)", positions[spec.name])
+            }
+        }
+        return values
+    }
+
+    /// The stages so that each follows the stages its inputs name (file order otherwise); they form no cycle.
+    static func inputOrder(_ stages: [RawStage]) -> [RawStage] {
+        var order: [RawStage] = []
+        var placed = Set<String>()
+        while order.count < stages.count {
+            for stage in stages where !placed.contains(stage.name) && stage.inputs.allSatisfy({ placed.contains($0.source) }) {
+                order.append(stage)
+                placed.insert(stage.name)
+            }
+        }
+        return order
+    }
+
+    static func firstDuplicate(_ names: [String]) -> String? {
+        var seen = Set<String>()
+        return names.first { !seen.insert($0).inserted }
     }
 
     /// The cluster requests a stage may override: CPUs per task, memory in MB, time limit in minutes.
@@ -315,6 +471,31 @@ public struct PipelineLoader {
     }
 }
 
+/// A stage as pipeline.json writes it, before its parameters are resolved and its family expanded.
+struct RawStage {
+    let member: JSONMember
+    let kind: any StageKind
+    let params: [String: JSONValue]
+    let paramPositions: [String: SourcePosition]
+    /// In the order written: a stage fed by several families takes its dimensions in this order.
+    let inputs: [RawInput]
+    let description: String?
+    let matrix: JSONMember?
+    let matrixLimit: JSONMember?
+    /// Cluster request overrides (`"resources"`), the same for every cell.
+    let resources: [String: Int]
+
+    var name: String { member.key }
+}
+
+/// One `"SLOT": "STAGE"` (or `"SLOT": "FAMILY[*]"`, `aggregate`) of a stage's inputs.
+struct RawInput {
+    let slot: String
+    let source: String
+    let aggregate: Bool
+    let position: SourcePosition
+}
+
 /// A one-off parameter value from the command line (`icar run --set STAGE.PARAM=VALUE`), applied after the profile
 /// and validated and keyed like a value written in pipeline.json.
 public struct ParameterOverride: Sendable {
@@ -327,6 +508,10 @@ public struct ParameterOverride: Sendable {
     /// Parses `STAGE.PARAM=VALUE`. PARAM is what follows the last '.' before '=' (stage names may contain dots);
     /// VALUE is JSON, or else taken as a string (`--set s.family=haar`).
     public init(parsing text: String) throws {
+        if text.prefix(while: { $0 != "=" }).contains("[") {
+            throw PipelineError.invalid("--set \(text): --set applies to a whole family: write FAMILY.PARAM=VALUE "
+                + "(one cell's parameter cannot be set alone)")
+        }
         guard let equals = text.firstIndex(of: "="), let dot = text[..<equals].lastIndex(of: ".") else {
             throw PipelineError.invalid("--set \(text): expected STAGE.PARAM=VALUE")
         }

@@ -12,6 +12,11 @@ public struct ResolvedStage: Sendable {
     /// Cluster request overrides from pipeline.json (`"resources": {"cpus": 4, "memory_mb": 8000, "time_minutes": 90}`),
     /// applied over the kind's estimates by `icar run --executor slurm`.
     public var resources: [String: Int] = [:]
+    /// For a cell of a family (a stage with a `matrix`, or fed per cell by one): the family's name as written in
+    /// pipeline.json, and the cell's coordinates in name order. Display and selection only: the key sees the
+    /// parameters and inputs, never the name.
+    public var family: String? = nil
+    public var cell: [CellCoordinate] = []
 
     public var publishedFiles: [String] { kind.publishedFiles(parameters) }
 }
@@ -27,6 +32,15 @@ public struct Pipeline: Sendable {
     public let figuresDirectory: String
 
     public func stage(_ name: String) -> ResolvedStage? { stages.first { $0.name == name } }
+
+    /// The cells of family `name`, in the order of its grid (empty when `name` is no family).
+    public func cells(of name: String) -> [ResolvedStage] { stages.filter { $0.family == name } }
+
+    /// The names of the families, in file order.
+    public var families: [String] {
+        var seen = Set<String>()
+        return stages.compactMap(\.family).filter { seen.insert($0).inserted }
+    }
 }
 
 public extension Pipeline {

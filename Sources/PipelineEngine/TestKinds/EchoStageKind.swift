@@ -49,6 +49,9 @@ public struct EchoStageKind: StageKind {
 
     /// Adds the test kinds to `registry` when the environment asks for them.
     public static func registerIfRequested(into registry: inout StageRegistry) {
-        if ProcessInfo.processInfo.environment["ICAR_TEST_KINDS"] == "1" { registry.register(EchoStageKind()) }
+        if ProcessInfo.processInfo.environment["ICAR_TEST_KINDS"] == "1" {
+            registry.register(EchoStageKind())
+            registry.register(GatherStageKind())
+        }
     }
 }

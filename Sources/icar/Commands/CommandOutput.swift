@@ -21,8 +21,12 @@ func jsonObject(_ text: String) -> Any {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) ?? text
 }
 
-func statusDocument(_ status: StageStatus) -> [String: Any] {
-    ["stage": status.stage, "state": status.state.rawValue, "key": status.key as Any? ?? NSNull(), "reasons": status.reasons]
+/// A stage's status for `--json`; a cell of a family also names its family and its coordinates.
+func statusDocument(_ status: StageStatus, in pipeline: Pipeline? = nil) -> [String: Any] {
+    var document: [String: Any] = ["stage": status.stage, "state": status.state.rawValue,
+                                   "key": status.key as Any? ?? NSNull(), "reasons": status.reasons]
+    document.merge(FamilyDisplay.cellMembers(pipeline?.stage(status.stage))) { $1 }
+    return document
 }
 
 /// Completes stage names from the pipeline file named on the command line (or ./pipeline.json).

@@ -22,12 +22,14 @@ struct RunCommand: ParsableCommand {
           icar run fig3-rotations-train --force --downstream
           # a one-off value for one run; exit 5 if a checked claim fails:
           icar run fig6-verify --set fig6-train.learning_rate=0.02 --strict
+          # a slice of a family, or one cell (quote the brackets for the shell):
+          #   icar run 'alpine-train[nodes=200,*]'
         """
     )
 
     @OptionGroup var options: PipelineOptions
 
-    @Argument(help: "Stages to bring up to date (default: all).", completion: .stageNames)
+    @Argument(help: "Stages to bring up to date (default: all): a stage, a family, a slice FAMILY[k=v,*] or one cell.", completion: .stageNames)
     var stages: [String] = []
 
     @Flag(help: "Re-run the named stages (all stages if none are named) even when cached.")
@@ -169,7 +171,7 @@ struct RunCommand: ParsableCommand {
         let (selected, forced) = try RunScheduler.selection(pipeline, runOptions)
         let statuses = StagePlanner(pipeline: pipeline, store: store).statuses(forced: forced)
         if json {
-            printJSON(["profile": pipeline.profile, "stages": statuses.filter { selected.contains($0.stage) }.map(statusDocument)])
+            printJSON(["profile": pipeline.profile, "stages": statuses.filter { selected.contains($0.stage) }.map { statusDocument($0, in: pipeline) }])
             return
         }
         for status in statuses where selected.contains(status.stage) {

@@ -10,14 +10,19 @@ struct ShowCommand: ParsableCommand {
         The lineage follows the stage's inputs back to the stages without inputs, printing each one's key and \
         content hash: which parameters, inputs and code produced a figure.
 
-        Example:
+        A family (or a slice of one, FAMILY[k=v,*]) is shown as the list of its cells with their states and keys; \
+        name one cell to see its manifest.
+
+        Examples:
           icar show fig3-unitary-plot
+          # the cells of a family or of a slice of one:
+          #   icar show 'alpine-train[nodes=200,*]'
         """
     )
 
     @OptionGroup var options: PipelineOptions
 
-    @Argument(help: "The stage to show.", completion: .stageNames)
+    @Argument(help: "The stage to show (or a family, or a slice of one).", completion: .stageNames)
     var stage: String
 
     @Flag(help: "A JSON document (schema in README).")
@@ -26,12 +31,18 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let pipeline = try options.load()
-            guard let resolved = pipeline.stage(stage) else { throw PipelineError.invalid("no stage named '\(stage)'") }
             let store = Store(root: pipeline.storeDirectory)
+            // A selector may name one cell in other words (`x[b=2,a=1.0]`); that cell is shown as a stage.
+            let selected = try StageSelection.stages(stage, in: pipeline)
+            guard selected.count == 1, pipeline.cells(of: stage).isEmpty else {
+                showCells(selected, pipeline: pipeline, store: store)
+                return
+            }
+            let stage = selected[0], resolved = pipeline.stage(selected[0])!
             let statuses = StagePlanner(pipeline: pipeline, store: store).statuses()
             let status = statuses.first { $0.stage == stage }!
             if json {
-                var document: [String: Any] = statusDocument(status)
+                var document: [String: Any] = statusDocument(status, in: pipeline)
                 document["kind"] = resolved.kind.name
                 document["version"] = resolved.kind.version
                 document["parameters"] = jsonObject(resolved.parameters.canonicalJSON)
@@ -46,6 +57,10 @@ struct ShowCommand: ParsableCommand {
             printOut("stage      \(stage)")
             printOut("kind       \(resolved.kind.name) (implementation version \(resolved.kind.version))")
             if let description = resolved.description { printOut("about      \(description)") }
+            if let family = resolved.family {
+                printOut("cell       \(resolved.cell.map(\.text).joined(separator: ", ")) of family \(family) "
+                    + "(\(pipeline.cells(of: family).count) cells)")
+            }
             printOut("state      \(status.state.rawValue)\(status.reasons.isEmpty ? "" : ": " + status.reasons.joined(separator: "; "))")
             printOut("params     \(resolved.parameters.canonicalJSON)")
             guard let key = status.key, let manifest = store.manifest(key) else {
@@ -64,6 +79,35 @@ struct ShowCommand: ParsableCommand {
             }
             printOut("lineage")
             printLineage(manifest, store: store, depth: 1, slot: nil)
+        }
+    }
+
+    /// The cells a family name or slice selects: state, key and coordinates of each.
+    private func showCells(_ names: [String], pipeline: Pipeline, store: Store) {
+        let selected = Set(names)
+        let statuses = StagePlanner(pipeline: pipeline, store: store).statuses().filter { selected.contains($0.stage) }
+        let family = pipeline.stage(names[0])?.family ?? stage
+        let cells = pipeline.cells(of: family)
+        if json {
+            printJSON(["family": family, "kind": cells[0].kind.name, "dimensions": cells[0].cell.map(\.name),
+                       "cells": statuses.map { status -> [String: Any] in
+                           var document = statusDocument(status, in: pipeline)
+                           document["parameters"] = jsonObject(pipeline.stage(status.stage)!.parameters.canonicalJSON)
+                           return document
+                       }])
+            return
+        }
+        printOut("family     \(family)")
+        printOut("kind       \(cells[0].kind.name) (implementation version \(cells[0].kind.version))")
+        if let description = cells[0].description { printOut("about      \(description)") }
+        printOut("grid       \(StageSelection.describe(family, cells))")
+        printOut("state      " + FamilyDisplay.counts(statuses.map(\.state)) + (names.count < cells.count ? " (of the \(names.count) selected)" : ""))
+        printOut("cells")
+        let width = statuses.map(\.stage.count).max() ?? 0
+        for status in statuses {
+            let key = status.key.map { String($0.prefix(12)) } ?? "?"
+            printOut("  \(status.state.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  "
+                + "\(status.stage.padding(toLength: width, withPad: " ", startingAt: 0))  \(key)")
         }
     }
 

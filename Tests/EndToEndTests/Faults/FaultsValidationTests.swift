@@ -78,7 +78,7 @@ struct MalformedPipeline: CustomTestStringConvertible, Sendable {
         (["run", "--profile", "fast"], "unknown profile 'fast' (defined: paper, quick)"),
         (["run", "--pipeline", "missing.json"], "missing.json"),
         (["run", "--frobnicate"], "Unknown option '--frobnicate'"),
-        (["status", "extra"], "Unexpected argument 'extra'"),
+        (["status", "extra"], "no stage named 'extra' in the pipeline"),
         (["explode"], "Unexpected argument 'explode'"),
         (["show", "nosuch"], "no stage named 'nosuch'"),
     ]

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+/// A family through the real binary and store: a grid of test-echo cells, a per-cell stage, and test-gather
+/// aggregates (a family of their own over `scale`).
+@Suite(.serialized) struct SweepRunTests {
+    func pipeline(texts: String = #""x", "y""#) -> String {
+        """
+        {"stages": {
+          "a": {"kind": "test-echo", "matrix": {"text": [\(texts)]}},
+          "b": {"kind": "test-echo", "params": {"text": "B"}, "inputs": {"a": "a"}},
+          "g": {"kind": "test-gather", "params": {"label": "grid"}, "inputs": {"parts": "b[*]"}, "matrix": {"scale": [1, 2]}}
+        }}
+        """
+    }
+
+    func text(_ bed: Testbed, _ stage: String, _ file: String) -> String? {
+        bed.entryFile(stage, file).flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+    }
+
+    @Test func aGridRunsOnceIsCachedAfterwardsAndGrowsByItsNewCellsOnly() throws {
+        let bed = try Testbed(pipeline())
+        let first = try bed.icar("run", "--jobs", "2")
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.error.contains("6 run, 0 cached"), "\(first.error)")
+        #expect(text(bed, "b[text=y]", "echo.txt") == "By")
+        // The aggregate reads every cell, in grid order, with its coordinates.
+        #expect(text(bed, "g[scale=2]", "gather.txt") == "grid\ntext=x 2×: BxBx\ntext=y 2×: ByBy")
+        #expect(text(bed, "g[scale=1]", "gather.txt") == "grid\ntext=x 1×: Bx\ntext=y 1×: By")
+
+        let second = try bed.icar("run")
+        #expect(second.error.contains("0 run, 6 cached"), "\(second.error)")
+        let status = try bed.icar("status")
+        #expect(status.status == 0, "\(status.output)")
+        #expect(status.output.contains("cached  a[…]"), "\(status.output)")
+        #expect(status.output.contains("2 cells: 2 cached"), "\(status.output)")
+        #expect(!status.output.contains("a[text=x]"), "\(status.output)")
+
+        let keys = ["a[text=x]", "a[text=y]", "b[text=x]", "b[text=y]"].map { bed.key(of: $0) }
+        try bed.write(pipeline(texts: #""x", "y", "z""#))
+        let collapsed = try bed.icar("status")
+        #expect(collapsed.status == 6)
+        #expect(collapsed.output.contains("3 cells: 2 cached, 1 stale"), "\(collapsed.output)")
+        let expanded = try bed.icar("status", "--expand")
+        #expect(expanded.output.contains("stale   a[text=z]"), "\(expanded.output)")
+        #expect(expanded.output.contains("cached  b[text=y]"), "\(expanded.output)")
+        // a[z] and b[z] are new; both aggregates see a new input; the old cells are cached under their old keys.
+        let grown = try bed.icar("run")
+        #expect(grown.status == 0, "\(grown.error)")
+        #expect(grown.error.contains("4 run, 4 cached"), "\(grown.error)")
+        #expect(["a[text=x]", "a[text=y]", "b[text=x]", "b[text=y]"].map { bed.key(of: $0) } == keys)
+        #expect(text(bed, "g[scale=1]", "gather.txt") == "grid\ntext=x 1×: Bx\ntext=y 1×: By\ntext=z 1×: Bz")
+    }
+
+    @Test func aSliceRunsItsCellsAndWhatTheyNeed() throws {
+        let bed = try Testbed(pipeline())
+        let slice = try bed.icar("run", "b[text=y,*]")
+        #expect(slice.status == 0, "\(slice.error)")
+        #expect(slice.error.contains("2 run, 0 cached"), "\(slice.error)")
+        #expect(bed.key(of: "b[text=y]") != nil && bed.key(of: "a[text=y]") != nil && bed.key(of: "a[text=x]") == nil)
+        let selected = try bed.icar("status", "b")
+        #expect(selected.output.contains("cached  b[text=y]") && selected.output.contains("stale   b[text=x]"), "\(selected.output)")
+        #expect(!selected.output.contains("  a[text=y]"), "\(selected.output)")
+
+        let missing = try bed.icar("run", "a[text=w,*]")
+        #expect(missing.status == 2)
+        #expect(missing.error.contains("'a[text=w,*]' matches no cell (family 'a' has 2 cells over text ∈ {x, y})"), "\(missing.error)")
+
+        let show = try bed.icar("show", "b")
+        #expect(show.output.contains("family     b"), "\(show.output)")
+        #expect(show.output.contains("state      2 cells: 1 cached, 1 stale"), "\(show.output)")
+        let cell = try bed.icar("show", "b[text=y]")
+        #expect(cell.output.contains("cell       text=y of family b (2 cells)"), "\(cell.output)")
+        #expect(cell.output.contains("lineage"), "\(cell.output)")
+    }
+
+    @Test func graphDrawsAFamilyAsOneNodeAndJSONListsEveryCell() throws {
+        let bed = try Testbed(pipeline())
+        let dot = try bed.icar("graph")
+        #expect(dot.output.contains("\"a[…]\" -> \"b[…]\" [label=\"a\"];"), "\(dot.output)")
+        #expect(dot.output.contains("\"b[…]\" -> \"g[…]\" [label=\"parts[*]\"];"), "\(dot.output)")
+        #expect(dot.output.components(separatedBy: " -> ").count == 3, "\(dot.output)")
+        let expanded = try bed.icar("graph", "--expand")
+        #expect(expanded.output.contains("\"b[text=y]\" -> \"g[scale=2]\" [label=\"parts[text=y]\"];"), "\(expanded.output)")
+        let json = try bed.icar("graph", "--json")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect((document["stages"] as? [Any])?.count == 6)
+        #expect((document["edges"] as? [Any])?.count == 6)
+        let status = try bed.icar("status", "--json")
+        let statusDocument = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
+        let stages = try #require(statusDocument["stages"] as? [[String: Any]])
+        #expect(stages.count == 6)
+        let cell = try #require(stages.first { $0["stage"] as? String == "g[scale=2]" })
+        #expect(cell["family"] as? String == "g")
+        #expect((cell["cell"] as? [String: Any])?["scale"] as? Int == 2)
+    }
+}
