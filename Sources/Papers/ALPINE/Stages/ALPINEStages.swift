@@ -14,5 +14,6 @@ public enum ALPINEStages {
         registry.register(VerifyKind())
         registry.register(PlotSimplifiedKind())
         registry.register(PlotModelKind())
+        registry.register(PlotGridKind())
     }
 }

@@ -12,7 +12,7 @@ import StageSupport
 /// `accuracy`, `greedy_accuracy`, `trials`.
 struct EvaluateKind: DeclaresDatasets {
     let name = "alpine-evaluate"
-    let version = 5
+    let version = 6
     let datasets = [
         DatasetDeclaration("evaluation.h5", "prompt_pairs", ["prompt": "prompts"], "index into the graph's test_pairs of each prompt \"s t\""),
         DatasetDeclaration("evaluation.h5", "valid", ["round": "rounds", "prompt": "prompts"],
@@ -81,6 +81,10 @@ struct EvaluateKind: DeclaresDatasets {
         try file.setAttribute("accuracy", Double(valid.reduce(0, +)) / Double(valid.count))
         try file.setAttribute("greedy_accuracy", Double(greedy.reduce(0, +)) / Double(prompts))
         try file.setAttribute("trials", valid.count)
+        // What a grid of evaluations is plotted against (Figure 3): the graph size and the model's shape.
+        try file.setAttribute("nodes", graph.nodeCount)
+        try file.setAttribute("layers", try trained.intAttribute("layers"))
+        try file.setAttribute("heads", try trained.intAttribute("heads"))
         try file.close()
     }
 }
