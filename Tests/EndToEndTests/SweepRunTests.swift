@@ -62,6 +62,9 @@ import Testing
         #expect(selected.output.contains("cached  b[text=y]") && selected.output.contains("stale   b[text=x]"), "\(selected.output)")
         #expect(!selected.output.contains("  a[text=y]"), "\(selected.output)")
 
+        // The aggregates wait for the one cell that has not run, named once for the whole slot.
+        let gather = try bed.icar("status", "--expand").output.split(separator: "\n").first { $0.contains("  g[scale=1]  ") }
+        #expect(gather?.contains("input 'parts[*]' waits for 1 cell of family b, which will run first") == true, "\(gather ?? "")")
         let missing = try bed.icar("run", "a[text=w,*]")
         #expect(missing.status == 2)
         #expect(missing.error.contains("'a[text=w,*]' matches no cell (family 'a' has 2 cells over text ∈ {x, y})"), "\(missing.error)")

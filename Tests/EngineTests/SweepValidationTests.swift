@@ -85,6 +85,8 @@ import Testing
             "j": {"kind": "test-echo", "inputs": {"a": "f", "b": "h"}}
             """), "stage 'j': its input families share the dimension(s) sleep_seconds but have no cell in common (input \"b\", family 'h')")
         expectMessage(message(#""g": {"kind": "test-gather"}"#), "stage 'g': missing input \"parts\"")
+        expectMessage(message(family + #""e": {"kind": "test-echo", "inputs": {"a[text=p]": "f"}}"#),
+                      "stage 'e': input slot name \"a[text=p]\" may not contain '[' or ']'")
         expectMessage(message(#""f": {"kind": "test-echo", "matrix": {"text": ["p"]}, "inputs": {"a": "g"}}, "g": {"kind": "test-echo", "inputs": {"a": "f"}}"#),
                       "the stages form a cycle: ")
     }

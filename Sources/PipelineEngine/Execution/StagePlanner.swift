@@ -44,9 +44,7 @@ public struct StagePlanner {
             let record = store.record(for: name)
             guard let ingredients = Self.ingredients(of: stage, inputHashes: contentHashes) else {
                 let waiting = stage.inputs.sorted { $0.key < $1.key }.filter { contentHashes[$0.value] == nil }
-                result.append(StageStatus(stage: name, state: .stale, key: nil, reasons: waiting.map {
-                    "input '\($0.key)' waits for stage \($0.value), which will run first"
-                }))
+                result.append(StageStatus(stage: name, state: .stale, key: nil, reasons: waitingReasons(waiting)))
                 continue
             }
             let key = ingredients.key
@@ -64,6 +62,27 @@ public struct StagePlanner {
             result.append(StageStatus(stage: name, state: reasons.isEmpty ? .cached : .stale, key: key, reasons: reasons))
         }
         return result
+    }
+
+    /// `input 'a' waits for stage x, which will run first`; a family slot's cells (`SLOT[k=v,…]`) in one reason.
+    private func waitingReasons(_ waiting: [(key: String, value: String)]) -> [String] {
+        var reasons: [String] = []
+        var familySlots: [String: (family: String, count: Int)] = [:]
+        var familyOrder: [String] = []
+        for (slot, source) in waiting {
+            if let open = slot.firstIndex(of: "["), let family = pipeline.stage(source)?.family {
+                let base = String(slot[..<open])
+                if familySlots[base] == nil { familyOrder.append(base) }
+                familySlots[base, default: (family, 0)].count += 1
+            } else {
+                reasons.append("input '\(slot)' waits for stage \(source), which will run first")
+            }
+        }
+        for base in familyOrder {
+            let (family, count) = familySlots[base]!
+            reasons.append("input '\(base)[*]' waits for \(count) cell\(count == 1 ? "" : "s") of family \(family), which will run first")
+        }
+        return reasons
     }
 
     /// Keys of every entry the pipeline still reaches, mapped to a stage that uses it: the current key of each stage

@@ -100,6 +100,10 @@ public struct PipelineLoader {
                     guard case let .string(source) = field.value else {
                         throw fail("stage '\(name)': inputs.\(field.key) must be the name of a stage", field.position)
                     }
+                    // Bracketed slot names are the loader's own, for the cells of a family slot.
+                    if field.key.contains("[") || field.key.contains("]") {
+                        throw fail("stage '\(name)': input slot name \"\(field.key)\" may not contain '[' or ']'", field.position)
+                    }
                     let aggregate = source.hasSuffix("[*]")
                     let base = aggregate ? String(source.dropLast(3)) : source
                     if base.contains("[") {

@@ -30,8 +30,21 @@ public struct Pipeline: Sendable {
     public let baseDirectory: String
     public let storeDirectory: String
     public let figuresDirectory: String
+    /// Stage name → its index in `stages`: a grid has hundreds of cells, and the scheduler looks stages up by name.
+    private let positions: [String: Int]
 
-    public func stage(_ name: String) -> ResolvedStage? { stages.first { $0.name == name } }
+    init(stages: [ResolvedStage], profile: String, profiles: [String], baseDirectory: String, storeDirectory: String,
+         figuresDirectory: String) {
+        self.stages = stages
+        self.profile = profile
+        self.profiles = profiles
+        self.baseDirectory = baseDirectory
+        self.storeDirectory = storeDirectory
+        self.figuresDirectory = figuresDirectory
+        positions = Dictionary(stages.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func stage(_ name: String) -> ResolvedStage? { positions[name].map { stages[$0] } }
 
     /// The cells of family `name`, in the order of its grid (empty when `name` is no family).
     public func cells(of name: String) -> [ResolvedStage] { stages.filter { $0.family == name } }

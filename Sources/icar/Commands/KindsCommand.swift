@@ -47,7 +47,10 @@ struct KindsCommand: ParsableCommand {
             }
             if !found.inputs.isEmpty {
                 printOut("inputs:")
-                for input in found.inputs { printOut("  \(input.name)\(input.optional ? " (optional)" : ""): \(input.help)") }
+                for input in found.inputs {
+                    let notes = (input.optional ? " (optional)" : "") + (input.family ? " (a whole family: \"\(input.name)\": \"FAMILY[*]\")" : "")
+                    printOut("  \(input.name)\(notes): \(input.help)")
+                }
             }
             let datasets = Self.datasets(of: found)
             if !datasets.isEmpty {
@@ -69,7 +72,7 @@ struct KindsCommand: ParsableCommand {
              ["name": parameter.name, "type": "\(parameter.type)", "help": parameter.help,
               "default": parameter.defaultValue.map { jsonObject(CanonicalJSON.encode($0)) } ?? NSNull()]
          },
-         "inputs": kind.inputs.map { ["name": $0.name, "optional": $0.optional, "help": $0.help] },
+         "inputs": kind.inputs.map { ["name": $0.name, "optional": $0.optional, "family": $0.family, "help": $0.help] },
          "datasets": Self.datasets(of: kind).map { dataset -> [String: Any] in
              ["file": dataset.file, "name": dataset.name, "description": dataset.description,
               "axes": dataset.axes.map { ["name": $0.name, "length": $0.length] }]
