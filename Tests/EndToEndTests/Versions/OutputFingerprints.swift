@@ -62,7 +62,7 @@ enum OutputFingerprints {
             "inputs": ["autoregression": "version-fingerprint-tokens"],
         ]
         document["stages"] = stages
-        return String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+        return String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]), as: UTF8.self)
     }
 
     /// Kinds whose outputs also show how the run went (times, host), which no two runs share: their fingerprint

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// ALPINE Figure 3 through a real family: a 2 × 2 grid of tiny trainings, evaluated per cell and gathered by
+/// alpine-plot-grid, whose data file must place each cell's own accuracy at its layers and heads.
+@Suite struct ALPINEGridTests {
+    static let pipeline = """
+    {"stages": {
+      "g": {"kind": "alpine-graph", "params": {"edge_probability": 0.3, "seed": 5}, "matrix": {"nodes": [12]}},
+      "p": {"kind": "alpine-paths", "params": {"paths_per_pair": 3, "seed": 1}, "inputs": {"graph": "g"}},
+      "t": {"kind": "alpine-train", "params": {"steps": 12, "batch_size": 16, "width": 8, "checkpoints": 2, "seed": 3},
+            "matrix": {"layers": [1, 2], "heads": [1, 2]}, "inputs": {"paths": "p"}},
+      "e": {"kind": "alpine-evaluate", "params": {"prompts": 20, "rounds": 2, "seed": 7},
+            "inputs": {"graph": "g", "paths": "p", "trained": "t"}},
+      "grid": {"kind": "alpine-plot-grid", "inputs": {"evaluations": "e[*]"}}
+    }}
+    """
+
+    @Test func theGridPlacesEveryCellsAccuracyAtItsLayersAndHeads() throws {
+        let bed = try Testbed(Self.pipeline)
+        let run = try bed.icar("run", "--jobs", "2")
+        #expect(run.status == 0, "\(run.error)")
+        let data = try #require(bed.read("figures/alpine-fig3-grid.dat"))
+        let rows = data.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { $0.split(separator: " ").map { Double($0)! } }
+        #expect(rows.map { [$0[0], $0[1], $0[2]] } == [[12, 1, 1], [12, 1, 2], [12, 2, 1], [12, 2, 2]])
+        for row in rows {
+            let cell = "e[nodes=12,layers=\(Int(row[1])),heads=\(Int(row[2]))]"
+            let file = try #require(bed.entryFile(cell, "evaluation.h5"), "no entry for \(cell)")
+            let read = try runCommand(["python3", "-c", "import h5py,sys; f=h5py.File(sys.argv[1]); print(repr(float(f.attrs['accuracy'])), int(f.attrs['layers']), int(f.attrs['heads']))", file])
+            let fields = String(decoding: read.output, as: UTF8.self).split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
+            #expect(fields == [row[3], row[1], row[2]], "\(cell): \(fields) against \(row)")
+        }
+        for figure in ["alpine-fig3.png", "alpine-fig3.pdf", "alpine-fig3-degrees.png", "alpine-fig3-degrees.pdf"] {
+            #expect((try? FileManager.default.attributesOfItem(atPath: bed.directory + "/figures/" + figure)[.size] as? Int) ?? 0 > 1000, "\(figure)")
+        }
+        let again = try bed.icar("run")
+        #expect(again.error.contains("0 run"), "\(again.error)")
+    }
+}
