@@ -9,7 +9,7 @@ import StageSupport
 /// over a dimension with another name, is placed by what was run); NAME-grid.dat lists every cell.
 struct PlotGridKind: FigureKind {
     let name = "alpine-plot-grid"
-    let version = 1
+    let version = 2
     let summary = "ALPINE Fig. 3/7 (accuracy over layers × heads per graph size) and Fig. 6 b–d (the same by degree class)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig3"), help: "name of the accuracy figure (NAME, NAME-degrees)"),
@@ -66,7 +66,7 @@ struct PlotGridKind: FigureKind {
               set cbrange [0:1]
               unset key
               plot '\(dat)' index \(block) using 3:2:\(column) with image pixels, \\
-                   '' index \(block) using 3:2:(sprintf("%.2f", $\(column))) with labels font ",9" textcolor rgb "white"
+                   '' index \(block) using 3:2:(sprintf("%.2f", $\(column))) with labels textcolor rgb "black"
             """
         }
         var accuracy = GnuplotFigure(name: name, body: "")
