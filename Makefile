@@ -6,16 +6,16 @@ JOBS ?= $(shell nproc)
 # STRICT=1 (CI): exit 5 when a checked theory row fails (icar run --strict).
 STRICT ?=
 
-.PHONY: slurm
-slurm:
-	@scripts/slurm-up
-
 .PHONY: all bootstrap build figures quick test faults bench bench-venv versions clean
 
 all: figures
 
 bootstrap:
 	@scripts/bootstrap
+
+.PHONY: slurm
+slurm:
+	@scripts/slurm-up
 
 build: bootstrap
 	$(SWIFT) build -c release --product icar
