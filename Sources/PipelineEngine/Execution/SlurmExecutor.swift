@@ -99,8 +99,8 @@ public final class SlurmExecutor: StageExecutor, @unchecked Sendable {
             let (id, attached) = try submitOrAttach(job, store: store, logFile: logFile)
             onUpdate(ProgressUpdate(step: ProgressUpdate.noticeStep, total: -1, message: attached
                 ? "attached to Slurm job \(id), submitted by an earlier run" : "submitted as Slurm job \(id)"))
-            let final = try wait(for: id, logFile: logFile, onUpdate: onUpdate)
-            return outcome(job, store: store, id: id, final: final, logFile: logFile)
+            let (final, output) = try wait(for: id, logFile: logFile, onUpdate: onUpdate)
+            return outcome(job, store: store, id: id, final: final, output: output, logFile: logFile)
         } catch let error as PipelineError {
             return .failure(error)
         } catch {
@@ -162,8 +162,10 @@ public final class SlurmExecutor: StageExecutor, @unchecked Sendable {
         return path
     }
 
-    /// Polls the job until Slurm reports a final state, passing on progress lines from its log as it grows.
-    func wait(for id: String, logFile: String, onUpdate: @escaping @Sendable (ProgressUpdate) -> Void) throws -> SlurmJobState? {
+    /// Polls the job until Slurm reports a final state, passing on progress lines from its log as it grows; returns
+    /// the state and what the log said (read to its end after the job left).
+    func wait(for id: String, logFile: String,
+              onUpdate: @escaping @Sendable (ProgressUpdate) -> Void) throws -> (SlurmJobState?, StageOutputLines) {
         var output = StageOutputLines()
         var offset: UInt64 = 0
         var lastState = ""
@@ -178,7 +180,7 @@ public final class SlurmExecutor: StageExecutor, @unchecked Sendable {
         while true {
             let state = try queue.state(of: id)
             readLog()
-            guard let state, !state.isFinal else { return state }
+            guard let state, !state.isFinal else { return (state, output) }
             if state.state != lastState && state.state != "RUNNING" {
                 onUpdate(ProgressUpdate(step: ProgressUpdate.noticeStep, total: -1,
                                         message: "Slurm job \(id): \(state.state) (\(state.reason))"))
@@ -188,13 +190,11 @@ public final class SlurmExecutor: StageExecutor, @unchecked Sendable {
         }
     }
 
-    func outcome(_ job: StageJob, store: Store, id: String, final: SlurmJobState?,
+    func outcome(_ job: StageJob, store: Store, id: String, final: SlurmJobState?, output: StageOutputLines,
                  logFile: String) -> Result<Manifest, PipelineError> {
         queue.unwatch(id)
         unlink(Self.submissionFile(store, key: job.key))
         unlink(Self.jobFile(store, key: job.key))
-        var output = StageOutputLines()
-        if let data = FileManager.default.contents(atPath: logFile) { output.consume(data) { _ in } }
         if final?.state == "COMPLETED", let manifest = store.manifest(job.key) { return .success(manifest) }
         let said = final.map { "ended \($0.state) (reason: \($0.reason))" } ?? "left Slurm's records"
         if final?.state == "FAILED" || (final == nil && output.failureMessage != nil) {
