@@ -42,13 +42,18 @@ let package = Package(
 
         // Paper 1, Sander et al. (ICML 2024): models (no pipeline, no files), then its stage kinds.
         .target(name: "ClosedFormModels", dependencies: ["Numerics"], path: "\(inContext)/ClosedFormModels"),
-        .target(name: "AugmentedTransformer", dependencies: ["Layers", "Numerics"], path: "\(inContext)/AugmentedTransformer"),
+        // The sequences every model of the paper reads, and the gradient-descent and least-squares baselines on them.
+        .target(name: "GradientDescentBaselines", dependencies: ["Numerics"], path: "\(inContext)/GradientDescentBaselines"),
+        .target(name: "AugmentedTransformer", dependencies: ["Layers", "Numerics", "GradientDescentBaselines"],
+                path: "\(inContext)/AugmentedTransformer"),
         .target(name: "PositionalModels", dependencies: ["Numerics"], path: "\(inContext)/PositionalModels"),
-        .target(name: "MultiHeadTransformer", dependencies: ["Layers", "Numerics"], path: "\(inContext)/MultiHeadTransformer"),
+        .target(name: "MultiHeadTransformer", dependencies: ["Layers", "Numerics", "GradientDescentBaselines"],
+                path: "\(inContext)/MultiHeadTransformer"),
         .target(name: "TokenEmbeddings", dependencies: ["Numerics"], path: "\(inContext)/TokenEmbeddings"),
         .target(name: "InContextStages", dependencies: [
             "PipelineEngine", "StageSupport", "Numerics", "HDF5",
-            "ClosedFormModels", "AugmentedTransformer", "PositionalModels", "MultiHeadTransformer", "TokenEmbeddings",
+            "ClosedFormModels", "GradientDescentBaselines", "AugmentedTransformer", "PositionalModels", "MultiHeadTransformer",
+            "TokenEmbeddings",
         ], path: "\(inContext)/Stages"),
 
         // Paper 2, ALPINE (Wang et al., NeurIPS 2024): its GPT, a composition of the shared layers.
@@ -69,8 +74,8 @@ let package = Package(
         ]),
 
         .executableTarget(name: "icar-bench", dependencies: [
-            "PipelineEngine", "Numerics", "Layers", "ClosedFormModels", "AugmentedTransformer", "MultiHeadTransformer",
-            "PathFindingTransformer",
+            "PipelineEngine", "Numerics", "Layers", "ClosedFormModels", "GradientDescentBaselines", "AugmentedTransformer",
+            "MultiHeadTransformer", "PathFindingTransformer",
         ]),
 
         .testTarget(name: "EngineTests", dependencies: ["PipelineEngine"]),
@@ -82,9 +87,9 @@ let package = Package(
             "AllPapers", "InContextStages", "StageSupport", "PipelineEngine", "Numerics", "HDF5",
         ]),
         .testTarget(name: "ClosedFormModelsTests", dependencies: ["ClosedFormModels", "Numerics"]),
-        .testTarget(name: "AugmentedTransformerTests", dependencies: ["AugmentedTransformer", "Numerics"]),
+        .testTarget(name: "AugmentedTransformerTests", dependencies: ["AugmentedTransformer", "GradientDescentBaselines", "Numerics"]),
         .testTarget(name: "PositionalModelsTests", dependencies: ["PositionalModels", "Numerics"]),
-        .testTarget(name: "MultiHeadTransformerTests", dependencies: ["MultiHeadTransformer", "Numerics"]),
+        .testTarget(name: "MultiHeadTransformerTests", dependencies: ["MultiHeadTransformer", "GradientDescentBaselines", "Numerics"]),
         .testTarget(name: "TokenEmbeddingsTests", dependencies: ["TokenEmbeddings", "Numerics"]),
         .testTarget(name: "EndToEndTests", dependencies: ["icar", "AllPapers", "PipelineEngine", "HDF5"],
                     exclude: ["Versions/ImplementationVersions.json"]),

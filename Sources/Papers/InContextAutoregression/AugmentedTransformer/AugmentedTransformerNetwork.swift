@@ -1,3 +1,4 @@
+import GradientDescentBaselines
 import Layers
 import Numerics
 

@@ -1,4 +1,5 @@
 import AugmentedTransformer
+import GradientDescentBaselines
 import HDF5
 import Numerics
 import PipelineEngine
