@@ -5,7 +5,7 @@ import GradientDescentBaselines
 import Layers
 import MultiHeadTransformer
 import PathFindingTransformer
-import Numerics
+import NumericCore
 import PipelineEngine
 
 // `make bench`: throughput figures on this machine. Timings, not tests: nothing here passes or fails.

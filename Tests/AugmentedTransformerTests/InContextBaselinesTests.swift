@@ -1,6 +1,6 @@
 import AugmentedTransformer
 import GradientDescentBaselines
-import Numerics
+import NumericCore
 import Testing
 
 /// The baselines against direct computations with explicit d×d matrices C_t = Σ_{k=1}^t s_k s_{k−1}ᵀ,

@@ -1,6 +1,6 @@
 import AugmentedTransformer
 import GradientDescentBaselines
-import Numerics
+import NumericCore
 import Testing
 
 @Suite struct TrainingTests {

@@ -1,6 +1,6 @@
 import GradientDescentBaselines
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 import Testing
 
 // Figure 7's reference points come from the same InContextBaselines as Figure 5's; these pin them on the kind of

@@ -1,6 +1,6 @@
 import GradientDescentBaselines
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 import Testing
 
 private let configuration = MultiHeadConfiguration(dimension: 5, headCount: 4, positionCount: 8)

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import GradientDescentBaselines
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 
 /// Haar sequences as in PAPER.md §1: W = Q of the QR of a Gaussian matrix (signs fixed), s_0 = 1/√d, s_{t+1} = W s_t.
 func haarSequences(count: Int, tokenCount: Int, dimension d: Int, seed: UInt64) -> TokenSequences {

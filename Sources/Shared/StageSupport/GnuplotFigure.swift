@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 import PipelineEngine
 
 /// A figure drawn by the real gnuplot: the script and its data files are written next to the PDF and PNG, so a

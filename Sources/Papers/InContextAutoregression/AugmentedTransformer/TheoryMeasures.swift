@@ -1,5 +1,5 @@
 import GradientDescentBaselines
-import Numerics
+import NumericCore
 
 /// The three slots of an augmented token e_t = (0_d, s_t, s_{t−1}).
 public enum TokenSlot: Int, CaseIterable, Sendable {

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The directions of gradient descent on the in-context objective L_t(G) = Σ_{k=1}^{t} ||s_k − G s_{k−1}||².
 ///

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The step-size baselines with their step sizes fitted on one set (the training sequences) and scored on another
 /// (the test sequences), so that no baseline is tuned on the data it is compared on.

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// A baseline's MSE (mean over sequences, positions t = 0 … n−1 and coordinates of the error on s_{t+1}) and the
 /// step sizes it chose.

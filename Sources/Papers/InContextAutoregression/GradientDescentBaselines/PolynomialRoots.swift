@@ -1,46 +1,33 @@
+import ComplexModule
+import RealModule
+
 /// Roots of a small monic polynomial x^n + c_1 x^{n−1} + … + c_n by the Durand–Kerner (Weierstrass) iteration.
 ///
 /// A note on the method: n ≤ 3 here (the step sizes of a few gradient steps); Durand–Kerner converges for simple
 /// roots from the standard starting points (0.4 + 0.9i)^k scaled to the roots' magnitude, needs no eigenvalue
 /// solver, and 500 iterations are far more than it needs at this size.
 enum PolynomialRoots {
-    struct Complex {
-        var real: Double
-        var imaginary: Double
-
-        static func + (a: Complex, b: Complex) -> Complex { Complex(real: a.real + b.real, imaginary: a.imaginary + b.imaginary) }
-        static func - (a: Complex, b: Complex) -> Complex { Complex(real: a.real - b.real, imaginary: a.imaginary - b.imaginary) }
-        static func * (a: Complex, b: Complex) -> Complex {
-            Complex(real: a.real * b.real - a.imaginary * b.imaginary, imaginary: a.real * b.imaginary + a.imaginary * b.real)
-        }
-        static func / (a: Complex, b: Complex) -> Complex {
-            let norm = b.real * b.real + b.imaginary * b.imaginary
-            return Complex(real: (a.real * b.real + a.imaginary * b.imaginary) / norm,
-                           imaginary: (a.imaginary * b.real - a.real * b.imaginary) / norm)
-        }
-    }
-
     /// `coefficients` = [c_1, …, c_n].
-    static func monic(coefficients: [Double]) -> [Complex] {
+    static func monic(coefficients: [Double]) -> [Complex<Double>] {
         let n = coefficients.count
         guard n > 0 else { return [] }
-        func value(_ x: Complex) -> Complex {
-            var result = Complex(real: 1, imaginary: 0)
-            for c in coefficients { result = result * x + Complex(real: c, imaginary: 0) }
+        func value(_ x: Complex<Double>) -> Complex<Double> {
+            var result = Complex(1, 0)
+            for c in coefficients { result = result * x + Complex(c, 0) }
             return result
         }
         // Cauchy's bound on the roots' magnitude sets the scale of the starting points.
         let bound = 1 + (coefficients.map { abs($0) }.max() ?? 0)
-        let seed = Complex(real: 0.4, imaginary: 0.9)
-        var roots: [Complex] = []
-        var power = Complex(real: bound / 2, imaginary: 0)
+        let seed = Complex(0.4, 0.9)
+        var roots: [Complex<Double>] = []
+        var power = Complex(bound / 2, 0)
         for _ in 0..<n {
             power = power * seed
             roots.append(power)
         }
         for _ in 0..<500 {
             for i in 0..<n {
-                var denominator = Complex(real: 1, imaginary: 0)
+                var denominator = Complex(1, 0)
                 for j in 0..<n where j != i { denominator = denominator * (roots[i] - roots[j]) }
                 roots[i] = roots[i] - value(roots[i]) / denominator
             }

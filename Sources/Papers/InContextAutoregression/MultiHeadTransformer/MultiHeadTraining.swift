@@ -1,6 +1,6 @@
 import GradientDescentBaselines
 import Layers
-import Numerics
+import NumericCore
 
 /// Optimiser settings of PAPER.md §6 (the same as §5): Adam lr 1e-2, β = (0.9, 0.999), ε = 1e-8, batch 1024
 /// reshuffled every epoch, 200 epochs.

@@ -1,7 +1,7 @@
 import GradientDescentBaselines
 import HDF5
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
