@@ -26,7 +26,8 @@ import Testing
         for row in rows {
             let cell = "e[nodes=12,layers=\(Int(row[1])),heads=\(Int(row[2]))]"
             let file = try #require(bed.entryFile(cell, "evaluation.h5"), "no entry for \(cell)")
-            let read = try runCommand(["python3", "-c", "import h5py,sys; f=h5py.File(sys.argv[1]); print(repr(float(f.attrs['accuracy'])), int(f.attrs['layers']), int(f.attrs['heads']))", file])
+            // Debian's interpreter, which has python3-h5py (scripts/bootstrap); a python3 first on PATH (pyenv) may not.
+            let read = try runCommand(["/usr/bin/python3", "-c", "import h5py,sys; f=h5py.File(sys.argv[1]); print(repr(float(f.attrs['accuracy'])), int(f.attrs['layers']), int(f.attrs['heads']))", file])
             let fields = String(decoding: read.output, as: UTF8.self).split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
             #expect(fields == [row[3], row[1], row[2]], "\(cell): \(fields) against \(row)")
         }

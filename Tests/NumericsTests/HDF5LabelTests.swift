@@ -53,7 +53,8 @@ import Testing
     private func python(_ script: String, _ argument: String) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, argument]
+        // Debian's interpreter, which has python3-h5py (scripts/bootstrap); a python3 first on PATH (pyenv) may not.
+        process.arguments = ["/usr/bin/python3", "-c", script, argument]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -104,7 +104,8 @@ import Testing
         assert isinstance(f.attrs['family'], str), type(f.attrs['family'])
         print(f.attrs['family'], f.attrs['icar_key'])
         """
-        let python = try runProgram(["python3", "-c", script])
+        // Debian's interpreter, which has python3-h5py (scripts/bootstrap); a python3 first on PATH (pyenv) may not.
+        let python = try runProgram(["/usr/bin/python3", "-c", script])
         #expect(python.status == 0, "\(python.output)")
         #expect(python.output.hasPrefix("haar test-key"), "\(python.output)")
     }

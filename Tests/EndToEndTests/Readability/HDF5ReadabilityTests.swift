@@ -30,7 +30,8 @@ import Testing
     }
 
     private static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let result = try runCommand(["python3", "-c"] + arguments)
+        // Debian's interpreter, which has python3-h5py (scripts/bootstrap); a python3 first on PATH (pyenv) may not.
+        let result = try runCommand(["/usr/bin/python3", "-c"] + arguments)
         return (result.status, String(decoding: result.output + result.error, as: UTF8.self))
     }
 
