@@ -89,3 +89,21 @@ func regroupedForwardMatchesTheLiteralFormula(configuration: MultiHeadConfigurat
     #expect(abs(loss - total / Double(7 * 6 * 5)) < 1e-12)
     #expect(abs(perPosition.reduce(0, +) / 6 - loss) < 1e-12)
 }
+
+/// The two halves of a batch run on one thread or two with the same bytes (the halves and their order are fixed),
+/// also for a batch of one, whose second half is empty.
+@Test(arguments: [[5, 1, 3, 0, 2], [4]])
+func oneThreadAndTwoGiveTheSameBytes(indices: [Int]) {
+    let configuration = MultiHeadConfiguration(dimension: 5, headCount: 4, positionCount: 23)
+    let sequences = haarSequences(count: 6, tokenCount: 24, dimension: 5, seed: 51)
+    let parameters = genericParameters(configuration, seed: 52).converted(to: Float.self)
+    let one = MultiHeadNetwork<Float>(configuration: configuration, batchCapacity: 5, workers: 1)
+    let two = MultiHeadNetwork<Float>(configuration: configuration, batchCapacity: 5, workers: 2)
+    let (lossOne, gradientOne) = one.lossAndGradient(parameters: parameters, sequences: sequences, indices: indices)
+    let (lossTwo, gradientTwo) = two.lossAndGradient(parameters: parameters, sequences: sequences, indices: indices)
+    #expect(lossOne.bitPattern == lossTwo.bitPattern)
+    for (name, (a, b)) in zip(MultiHeadParameters<Float>.tensorNames, zip(gradientOne.tensors, gradientTwo.tensors)) {
+        #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name)")
+        #expect(a.contains { $0 != 0 }, "\(name) receives no gradient")
+    }
+}

@@ -1,4 +1,5 @@
 import GradientDescentBaselines
+import Layers
 /// Forward and backward passes of the §6 model over preallocated workspaces (one instance per precision and batch
 /// capacity; not thread-safe).
 ///
@@ -73,17 +74,22 @@ public final class MultiHeadNetwork<Scalar: MultiHeadScalar> {
     let pairKernels: UnsafeMutablePointer<Scalar>       // P × p·(d+1)·2d: G_{tk}
     let pairKernelGradient: UnsafeMutablePointer<Scalar> // P × p·(d+1)·2d
     let causalKernels: UnsafeMutablePointer<Scalar>     // T·p × T·(d+1)·2d: G_{tk} at block (k, t), zero for k > t
-    let causalKernelGradient: UnsafeMutablePointer<Scalar> // T·p × T·(d+1)·2d
+    let causalKernelGradient: UnsafeMutablePointer<Scalar> // T·p × T·(d+1)·2d: ∂G of the batch's first half
+    let causalKernelGradientPart: UnsafeMutablePointer<Scalar> // the same for its second half
     let smallGradientA: UnsafeMutablePointer<Scalar>    // 2d × (d+1)·2d scratch
     let smallGradientB: UnsafeMutablePointer<Scalar>
     let smallGradientC: UnsafeMutablePointer<Scalar>
 
     private var allocations: [UnsafeMutablePointer<Scalar>] = []
 
-    public init(configuration: MultiHeadConfiguration, batchCapacity: Int) {
-        precondition(batchCapacity > 0, "MultiHeadNetwork: batch capacity must be positive")
+    /// Threads that run the batch's two halves (see +HeadSums); the bytes do not depend on it.
+    public let workers: Int
+
+    public init(configuration: MultiHeadConfiguration, batchCapacity: Int, workers: Int = 1) {
+        precondition(batchCapacity > 0 && workers > 0, "MultiHeadNetwork: batch capacity and workers must be positive")
         self.configuration = configuration
         self.batchCapacity = batchCapacity
+        self.workers = workers
         dimension = configuration.dimension
         width = configuration.width
         affineWidth = dimension + 1
@@ -155,6 +161,7 @@ public final class MultiHeadNetwork<Scalar: MultiHeadScalar> {
         pairKernelGradient = buffer(causalPairCount * kernelWidth)
         causalKernels = buffer(t * pairWidth * t * blockWidth)
         causalKernelGradient = buffer(t * pairWidth * t * blockWidth)
+        causalKernelGradientPart = buffer(t * pairWidth * t * blockWidth)
         smallGradientA = buffer(affineWidth * affineWidth * blockWidth)
         smallGradientB = buffer(w * blockWidth)
         smallGradientC = buffer(w * blockWidth)

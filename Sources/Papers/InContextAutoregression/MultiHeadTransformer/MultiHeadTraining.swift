@@ -8,12 +8,15 @@ public struct MultiHeadTrainingOptions: Sendable, Equatable {
     public var learningRate: Float
     public var batchSize: Int
     public var epochCount: Int
+    /// Threads for each batch's two halves; the results do not depend on it.
+    public var workers: Int
 
-    public init(learningRate: Float = 1e-2, batchSize: Int = 1024, epochCount: Int = 200) {
-        precondition(batchSize > 0 && epochCount >= 0, "MultiHeadTrainingOptions: bad batch size or epoch count")
+    public init(learningRate: Float = 1e-2, batchSize: Int = 1024, epochCount: Int = 200, workers: Int = 1) {
+        precondition(batchSize > 0 && epochCount >= 0 && workers > 0, "MultiHeadTrainingOptions: bad batch size, epoch count or workers")
         self.learningRate = learningRate
         self.batchSize = batchSize
         self.epochCount = epochCount
+        self.workers = workers
     }
 
     public static let paper = MultiHeadTrainingOptions()
@@ -69,8 +72,9 @@ public final class MultiHeadTrainer {
             tensor.withUnsafeBufferPointer { parameter.value.pointer.update(from: $0.baseAddress!, count: tensor.count) }
         }
         optimiser = AdamW(mirror, weightDecay: 0)
-        network = MultiHeadNetwork(configuration: configuration, batchCapacity: min(options.batchSize,
-                                                                                   max(training.count, test.count)))
+        network = MultiHeadNetwork(configuration: configuration,
+                                   batchCapacity: min(options.batchSize, max(training.count, test.count)),
+                                   workers: options.workers)
     }
 
     /// One pass over a fresh permutation of the training set (last batch possibly smaller, like PyTorch's

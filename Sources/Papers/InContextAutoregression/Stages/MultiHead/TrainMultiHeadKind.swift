@@ -10,7 +10,7 @@ import StageSupport
 /// summed, LayerNorm, Linear — trained with Adam in Float32.
 struct TrainMultiHeadKind: DeclaresDatasets {
     let name = "train-multihead"
-    let version = 5
+    let version = 6
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 7: train the non-augmented multi-head model (H heads, positional softmax) with Adam"
     let parameters: [ParameterSpec] = [
@@ -67,8 +67,10 @@ struct TrainMultiHeadKind: DeclaresDatasets {
         let (test, testShape) = try source.readDoubles("test/sequences")
         let configuration = MultiHeadConfiguration(dimension: trainShape[2], headCount: p.integer("heads"),
                                                    positionCount: trainShape[1] - 1)
+        // Two threads, like Figure 5's: the bytes do not depend on the count (the batch halves are fixed).
         let options = MultiHeadTrainingOptions(learningRate: Float(p.number("learning_rate")),
-                                               batchSize: p.integer("batch_size"), epochCount: p.integer("epochs"))
+                                               batchSize: p.integer("batch_size"), epochCount: p.integer("epochs"),
+                                               workers: 2)
         let trainer = MultiHeadTrainer(
             configuration: configuration,
             training: TokenSequences(count: trainShape[0], tokenCount: trainShape[1], dimension: trainShape[2], values: train),

@@ -13,7 +13,7 @@ import StageSupport
 /// token), so most rows are reported rather than judged; the judged ones are the baselines.
 struct VerifyMultiHeadKind: DeclaresDatasets {
     let name = "verify-multihead"
-    let version = 10
+    let version = 11
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 7: head coupling O and its spectrum, positional offsets, test MSE against baselines"
     let parameters: [ParameterSpec] = [
