@@ -52,6 +52,23 @@ import Testing
         #expect(text(bed, "g[scale=1]", "gather.txt") == "grid\ntext=x 1×: Bx\ntext=y 1×: By\ntext=z 1×: Bz")
     }
 
+    /// A cell whose parameters are those of a plain stage has its key, and one run computes that key once: with two
+    /// jobs free, the second stage waits for the first (sleeping, so both would otherwise run side by side) and is
+    /// then a cache hit of its entry.
+    @Test func aCellThatRepeatsAPlainStageIsComputedOnceInOneRun() throws {
+        let bed = try Testbed("""
+        {"stages": {
+          "plain": {"kind": "test-echo", "params": {"text": "x", "sleep_seconds": 1}},
+          "sweep": {"kind": "test-echo", "params": {"sleep_seconds": 1}, "matrix": {"text": ["x", "y"]}}
+        }}
+        """)
+        let run = try bed.icar("run", "--jobs", "3")
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.error.contains("2 run, 1 cached"), "\(run.error)")
+        #expect(bed.key(of: "plain") == bed.key(of: "sweep[text=x]"))
+        #expect(text(bed, "sweep[text=x]", "echo.txt") == "x")
+    }
+
     @Test func aSliceRunsItsCellsAndWhatTheyNeed() throws {
         let bed = try Testbed(pipeline())
         let slice = try bed.icar("run", "b[text=y,*]")

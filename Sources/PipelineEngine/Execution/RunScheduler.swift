@@ -77,6 +77,9 @@ public final class RunScheduler: @unchecked Sendable {
             estimates[name] = stage.kind.estimatedSeconds(stage.parameters) + downstream
         }
         var running = 0
+        // Keys being computed now. Two stages with one key (a sweep's cell that repeats a plain stage's parameters)
+        // are computed once: the second waits for the first and is then a cache hit.
+        var runningKeys: Set<String> = []
         var stopLaunching = false
         var commit: String?
 
@@ -94,6 +97,7 @@ public final class RunScheduler: @unchecked Sendable {
             // Take in what finished.
             for (stage, ingredients, result) in completions {
                 running -= 1
+                runningKeys.remove(ingredients.key)
                 switch result {
                 case let .success(manifest):
                     do {
@@ -166,9 +170,10 @@ public final class RunScheduler: @unchecked Sendable {
                             continue
                         }
                     }
-                    guard running < max(1, options.jobs) else { continue }
+                    guard !runningKeys.contains(key), running < max(1, options.jobs) else { continue }
                     pending.removeAll { $0 == name }
                     running += 1
+                    runningKeys.insert(key)
                     progressed = true
                     if commit == nil { commit = gitCommit() }
                     var job = StageJob(stage: name, kind: stage.kind.name, version: stage.kind.version, key: key,
