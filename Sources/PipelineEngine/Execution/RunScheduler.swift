@@ -91,6 +91,14 @@ public final class RunScheduler: @unchecked Sendable {
             summary.published += try publisher.publish(stage, manifest: manifest)
         }
 
+        func hasPlainTwinReady(_ key: String, besides name: String) -> Bool {
+            pending.contains { other in
+                let twin = pipeline.stage(other)!
+                guard other != name, twin.family == nil, twin.inputs.values.allSatisfy({ contentHashes[$0] != nil }) else { return false }
+                return StagePlanner.ingredients(of: twin, inputHashes: contentHashes)?.key == key
+            }
+        }
+
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -171,6 +179,9 @@ public final class RunScheduler: @unchecked Sendable {
                         }
                     }
                     guard !runningKeys.contains(key), running < max(1, options.jobs) else { continue }
+                    // Of a plain stage and a cell with one key, the plain stage computes it and the cell waits: the
+                    // files name the stage that wrote them, so the entry's bytes must not depend on the launch order.
+                    if stage.family != nil, hasPlainTwinReady(key, besides: name) { continue }
                     pending.removeAll { $0 == name }
                     running += 1
                     runningKeys.insert(key)
