@@ -52,6 +52,28 @@ import Testing
         #expect(text(bed, "g[scale=1]", "gather.txt") == "grid\ntext=x 1×: Bx\ntext=y 1×: By\ntext=z 1×: Bz")
     }
 
+    /// A cell whose parameters are those of a plain stage has its key, and one run computes that key once: with jobs
+    /// free, the cell waits for the plain stage (sleeping, so both would otherwise run side by side) and is then a
+    /// cache hit of its entry. The plain stage computes it although the cell's longer downstream chain would start the
+    /// cell first: files may name the stage that wrote them, so which one writes must not depend on the order.
+    @Test func aCellThatRepeatsAPlainStageIsComputedOnceInOneRunByThePlainStage() throws {
+        let bed = try Testbed("""
+        {"stages": {
+          "plain": {"kind": "test-echo", "params": {"text": "x", "sleep_seconds": 1}},
+          "sweep": {"kind": "test-echo", "params": {"sleep_seconds": 1}, "matrix": {"text": ["x", "y"]}},
+          "after": {"kind": "test-echo", "params": {"text": "A", "sleep_seconds": 3}, "inputs": {"a": "sweep"}}
+        }}
+        """)
+        let run = try bed.icar("run", "--jobs", "3")
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.error.contains("4 run, 1 cached"), "\(run.error)")
+        #expect(!run.error.contains("▶ sweep[text=x]"), "\(run.error)")
+        #expect(bed.key(of: "plain") == bed.key(of: "sweep[text=x]"))
+        #expect(text(bed, "sweep[text=x]", "echo.txt") == "x")
+        let manifest = try #require(bed.entryFile("sweep[text=x]", "manifest.json").flatMap { FileManager.default.contents(atPath: $0) })
+        #expect((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["stage"] as? String == "plain")
+    }
+
     @Test func aSliceRunsItsCellsAndWhatTheyNeed() throws {
         let bed = try Testbed(pipeline())
         let slice = try bed.icar("run", "b[text=y,*]")

@@ -77,6 +77,9 @@ public final class RunScheduler: @unchecked Sendable {
             estimates[name] = stage.kind.estimatedSeconds(stage.parameters) + downstream
         }
         var running = 0
+        // Keys being computed now. Two stages with one key (a sweep's cell that repeats a plain stage's parameters)
+        // are computed once: the second waits for the first and is then a cache hit.
+        var runningKeys: Set<String> = []
         var stopLaunching = false
         var commit: String?
 
@@ -88,12 +91,25 @@ public final class RunScheduler: @unchecked Sendable {
             summary.published += try publisher.publish(stage, manifest: manifest)
         }
 
+        // A plain stage's key is computed once, when its inputs are known (a grid of cells asks for every plain one).
+        func hasPlainTwinReady(_ key: String, besides name: String) -> Bool {
+            pending.contains { other in
+                let twin = pipeline.stage(other)!
+                guard other != name, twin.family == nil else { return false }
+                if stageKeys[other] == nil, twin.inputs.values.allSatisfy({ contentHashes[$0] != nil }) {
+                    stageKeys[other] = StagePlanner.ingredients(of: twin, inputHashes: contentHashes)?.key
+                }
+                return stageKeys[other] == key
+            }
+        }
+
         condition.lock()
         defer { condition.unlock() }
         while true {
             // Take in what finished.
             for (stage, ingredients, result) in completions {
                 running -= 1
+                runningKeys.remove(ingredients.key)
                 switch result {
                 case let .success(manifest):
                     do {
@@ -166,9 +182,13 @@ public final class RunScheduler: @unchecked Sendable {
                             continue
                         }
                     }
-                    guard running < max(1, options.jobs) else { continue }
+                    guard !runningKeys.contains(key), running < max(1, options.jobs) else { continue }
+                    // Of a plain stage and a cell with one key, the plain stage computes it and the cell waits: the
+                    // files name the stage that wrote them, so the entry's bytes must not depend on the launch order.
+                    if stage.family != nil, hasPlainTwinReady(key, besides: name) { continue }
                     pending.removeAll { $0 == name }
                     running += 1
+                    runningKeys.insert(key)
                     progressed = true
                     if commit == nil { commit = gitCommit() }
                     var job = StageJob(stage: name, kind: stage.kind.name, version: stage.kind.version, key: key,

@@ -12,7 +12,7 @@ import StageSupport
 /// `accuracy`, `greedy_accuracy`, `trials`.
 struct EvaluateKind: DeclaresDatasets {
     let name = "alpine-evaluate"
-    let version = 6
+    let version = 7
     let datasets = [
         DatasetDeclaration("evaluation.h5", "prompt_pairs", ["prompt": "prompts"], "index into the graph's test_pairs of each prompt \"s t\""),
         DatasetDeclaration("evaluation.h5", "valid", ["round": "rounds", "prompt": "prompts"],

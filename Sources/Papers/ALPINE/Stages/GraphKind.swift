@@ -60,7 +60,7 @@ struct GraphKind: DeclaresDatasets {
 /// `longest_line` (tokens, "\n" included).
 struct PathsKind: DeclaresDatasets {
     let name = "alpine-paths"
-    let version = 2
+    let version = 3
     let datasets = ALPINEFiles.lines("paths.h5", "train", "the training lines \"s t s u₁ … t \\n\" (random paths per train pair, plus \"s t s t\" for each edge pair)")
         + ALPINEFiles.lines("paths.h5", "test", "one random path per test pair, as a line \"s t s u₁ … t \\n\"")
         + [ALPINEFiles.matrix("paths.h5", "observed_adjacency", rows: "source i", columns: "target j",

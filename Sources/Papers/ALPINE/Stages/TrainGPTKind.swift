@@ -12,7 +12,7 @@ import StageSupport
 /// attributes vocabulary, block, width, layers, heads.
 struct TrainGPTKind: DeclaresDatasets {
     let name = "alpine-train"
-    let version = 5
+    let version = 6
     let datasets = ALPINEFiles.model("trained.h5", "checkpoints/<step>", "the model at the training step its group is named after")
         + ALPINEFiles.model("trained.h5", "final", "the trained model")
         + [DatasetDeclaration("trained.h5", "checkpoint_steps", ["checkpoint": "checkpoints"], "the steps stored under checkpoints/"),

@@ -12,7 +12,7 @@ import StageSupport
 /// `attention` [block, block] (0 where no line reaches the row), `attention_rows` [block], attributes `cosine` and `cosine_LN`.
 struct WeightsKind: DeclaresDatasets {
     let name = "alpine-weights"
-    let version = 7
+    let version = 8
     let datasets = [
         DatasetDeclaration("weights.h5", "checkpoint_steps", ["checkpoint": "checkpoints"], "training step of each checkpoint"),
         DatasetDeclaration("weights.h5", "W_M", ["checkpoint": "checkpoints", "source i": "nodes", "target j": "nodes"],
