@@ -15,5 +15,7 @@ public enum ALPINEStages {
         registry.register(PlotSimplifiedKind())
         registry.register(PlotModelKind())
         registry.register(PlotGridKind())
+        registry.register(BlocksworldGraphKind())
+        registry.register(BlocksworldPathsKind())
     }
 }
