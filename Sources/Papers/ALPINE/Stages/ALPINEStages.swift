@@ -17,5 +17,6 @@ public enum ALPINEStages {
         registry.register(PlotGridKind())
         registry.register(BlocksworldGraphKind())
         registry.register(BlocksworldPathsKind())
+        registry.register(PlotBlocksworldKind())
     }
 }
