@@ -8,6 +8,10 @@ import PackageDescription
 // figures, theory tables, report); each paper is one folder under Sources/Papers with its models and its stage kinds;
 // AllPapers lists the papers whose kinds the CLI registers.
 let inContext = "Sources/Papers/InContextAutoregression"
+// swift-numerics' complex numbers. Its umbrella target is named Numerics, so ours is NumericCore (target names are
+// unique across a package graph).
+let complex: [Target.Dependency] = [.product(name: "ComplexModule", package: "swift-numerics"),
+                                    .product(name: "RealModule", package: "swift-numerics")]
 let package = Package(
     name: "icar",
     products: [
@@ -16,6 +20,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // ComplexModule only: the complex numbers of Figure 6's phases and of the GD step-size polynomial's roots.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // System libraries.
@@ -29,34 +35,40 @@ let package = Package(
         .target(name: "ProcessShim"),
 
         // Numerical kernels and file formats, shared by every stage.
-        .target(name: "Numerics", dependencies: ["CLinearAlgebra"], path: "Sources/Shared/Numerics"),
+        .target(name: "NumericCore", dependencies: ["CLinearAlgebra"], path: "Sources/Shared/NumericCore"),
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"], path: "Sources/Shared/HDF5"),
         // The layer library: layers with their backward passes, losses, optimisers, the training loop.
-        .target(name: "Layers", dependencies: ["Numerics"], path: "Sources/Shared/Layers"),
+        .target(name: "Layers", dependencies: ["NumericCore"], path: "Sources/Shared/Layers"),
 
         // The pipeline engine: knows nothing about any paper.
         .target(name: "PipelineEngine", dependencies: ["COpenSSL"]),
 
         // Stage support shared by every paper: HDF5 outputs, gnuplot figures, theory tables, external programs, the report.
-        .target(name: "StageSupport", dependencies: ["PipelineEngine", "Numerics", "HDF5"], path: "Sources/Shared/StageSupport"),
+        .target(name: "StageSupport", dependencies: ["PipelineEngine", "NumericCore", "HDF5"], path: "Sources/Shared/StageSupport"),
 
         // Paper 1, Sander et al. (ICML 2024): models (no pipeline, no files), then its stage kinds.
-        .target(name: "ClosedFormModels", dependencies: ["Numerics"], path: "\(inContext)/ClosedFormModels"),
-        .target(name: "AugmentedTransformer", dependencies: ["Layers", "Numerics"], path: "\(inContext)/AugmentedTransformer"),
-        .target(name: "PositionalModels", dependencies: ["Numerics"], path: "\(inContext)/PositionalModels"),
-        .target(name: "MultiHeadTransformer", dependencies: ["Layers", "Numerics"], path: "\(inContext)/MultiHeadTransformer"),
-        .target(name: "TokenEmbeddings", dependencies: ["Numerics"], path: "\(inContext)/TokenEmbeddings"),
+        .target(name: "ClosedFormModels", dependencies: ["NumericCore"], path: "\(inContext)/ClosedFormModels"),
+        // The sequences every model of the paper reads, and the gradient-descent and least-squares baselines on them.
+        .target(name: "GradientDescentBaselines", dependencies: ["NumericCore"] + complex,
+                path: "\(inContext)/GradientDescentBaselines"),
+        .target(name: "AugmentedTransformer", dependencies: ["Layers", "NumericCore", "GradientDescentBaselines"],
+                path: "\(inContext)/AugmentedTransformer"),
+        .target(name: "PositionalModels", dependencies: ["NumericCore"] + complex, path: "\(inContext)/PositionalModels"),
+        .target(name: "MultiHeadTransformer", dependencies: ["Layers", "NumericCore", "GradientDescentBaselines"],
+                path: "\(inContext)/MultiHeadTransformer"),
+        .target(name: "TokenEmbeddings", dependencies: ["NumericCore"], path: "\(inContext)/TokenEmbeddings"),
         .target(name: "InContextStages", dependencies: [
-            "PipelineEngine", "StageSupport", "Numerics", "HDF5",
-            "ClosedFormModels", "AugmentedTransformer", "PositionalModels", "MultiHeadTransformer", "TokenEmbeddings",
+            "PipelineEngine", "StageSupport", "NumericCore", "HDF5",
+            "ClosedFormModels", "GradientDescentBaselines", "AugmentedTransformer", "PositionalModels", "MultiHeadTransformer",
+            "TokenEmbeddings",
         ], path: "\(inContext)/Stages"),
 
         // Paper 2, ALPINE (Wang et al., NeurIPS 2024): its GPT, a composition of the shared layers.
-        .target(name: "PathFinding", dependencies: ["Numerics"], path: "Sources/Papers/ALPINE/PathFinding"),
-        .target(name: "PathFindingTransformer", dependencies: ["Layers", "Numerics"],
+        .target(name: "PathFinding", dependencies: ["NumericCore"], path: "Sources/Papers/ALPINE/PathFinding"),
+        .target(name: "PathFindingTransformer", dependencies: ["Layers", "NumericCore"],
                 path: "Sources/Papers/ALPINE/PathFindingTransformer"),
         .target(name: "ALPINEStages", dependencies: [
-            "PipelineEngine", "StageSupport", "Numerics", "HDF5", "Layers", "PathFinding", "PathFindingTransformer",
+            "PipelineEngine", "StageSupport", "NumericCore", "HDF5", "Layers", "PathFinding", "PathFindingTransformer",
         ], path: "Sources/Papers/ALPINE/Stages"),
 
         // Every paper's kinds, for the CLI.
@@ -69,23 +81,23 @@ let package = Package(
         ]),
 
         .executableTarget(name: "icar-bench", dependencies: [
-            "PipelineEngine", "Numerics", "Layers", "ClosedFormModels", "AugmentedTransformer", "MultiHeadTransformer",
-            "PathFindingTransformer",
+            "PipelineEngine", "NumericCore", "Layers", "ClosedFormModels", "GradientDescentBaselines", "AugmentedTransformer",
+            "MultiHeadTransformer", "PathFindingTransformer",
         ]),
 
         .testTarget(name: "EngineTests", dependencies: ["PipelineEngine"]),
-        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "HDF5"]),
-        .testTarget(name: "LayersTests", dependencies: ["Layers", "Numerics"]),
-        .testTarget(name: "PathFindingTests", dependencies: ["PathFinding", "Numerics"]),
-        .testTarget(name: "PathFindingTransformerTests", dependencies: ["PathFindingTransformer", "Layers", "Numerics"]),
+        .testTarget(name: "NumericsTests", dependencies: ["NumericCore", "HDF5"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "NumericCore"]),
+        .testTarget(name: "PathFindingTests", dependencies: ["PathFinding", "NumericCore"]),
+        .testTarget(name: "PathFindingTransformerTests", dependencies: ["PathFindingTransformer", "Layers", "NumericCore"]),
         .testTarget(name: "StageTests", dependencies: [
-            "AllPapers", "InContextStages", "StageSupport", "PipelineEngine", "Numerics", "HDF5",
+            "AllPapers", "InContextStages", "StageSupport", "PipelineEngine", "NumericCore", "HDF5",
         ]),
-        .testTarget(name: "ClosedFormModelsTests", dependencies: ["ClosedFormModels", "Numerics"]),
-        .testTarget(name: "AugmentedTransformerTests", dependencies: ["AugmentedTransformer", "Numerics"]),
-        .testTarget(name: "PositionalModelsTests", dependencies: ["PositionalModels", "Numerics"]),
-        .testTarget(name: "MultiHeadTransformerTests", dependencies: ["MultiHeadTransformer", "Numerics"]),
-        .testTarget(name: "TokenEmbeddingsTests", dependencies: ["TokenEmbeddings", "Numerics"]),
+        .testTarget(name: "ClosedFormModelsTests", dependencies: ["ClosedFormModels", "NumericCore"]),
+        .testTarget(name: "AugmentedTransformerTests", dependencies: ["AugmentedTransformer", "GradientDescentBaselines", "NumericCore"]),
+        .testTarget(name: "PositionalModelsTests", dependencies: ["PositionalModels", "NumericCore"] + complex),
+        .testTarget(name: "MultiHeadTransformerTests", dependencies: ["MultiHeadTransformer", "GradientDescentBaselines", "NumericCore"]),
+        .testTarget(name: "TokenEmbeddingsTests", dependencies: ["TokenEmbeddings", "NumericCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["icar", "AllPapers", "PipelineEngine", "HDF5"],
                     exclude: ["Versions/ImplementationVersions.json"]),
     ],

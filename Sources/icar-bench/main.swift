@@ -1,10 +1,11 @@
 import AugmentedTransformer
 import ClosedFormModels
 import Foundation
+import GradientDescentBaselines
 import Layers
 import MultiHeadTransformer
 import PathFindingTransformer
-import Numerics
+import NumericCore
 import PipelineEngine
 
 // `make bench`: throughput figures on this machine. Timings, not tests: nothing here passes or fails.
@@ -152,8 +153,8 @@ if wanted("fig5") {
 if wanted("fig7") {
     // 6. One epoch of the Figure 7 multi-head model at paper size (2^14 sequences, H = 64, batch 1024).
     var dataGenerator = SeededGenerator(seed: 1)
-    func haarSequences(_ count: Int) throws -> MultiHeadSequences {
-        MultiHeadSequences(count: count, tokenCount: 51, dimension: 5, values: try haarValues(count, &dataGenerator))
+    func haarSequences(_ count: Int) throws -> TokenSequences {
+        TokenSequences(count: count, tokenCount: 51, dimension: 5, values: try haarValues(count, &dataGenerator))
     }
     let trainer = MultiHeadTrainer(configuration: .paper, training: try haarSequences(16384), test: try haarSequences(1024),
                                    options: .paper, generator: SeededGenerator(seed: 0))

@@ -1,4 +1,5 @@
 import AugmentedTransformer
+import GradientDescentBaselines
 import Testing
 
 @Suite struct AugmentedTokensTests {

@@ -1,5 +1,5 @@
 import AugmentedTransformer
-import Numerics
+import NumericCore
 import Testing
 
 @Suite struct GradientCheckTests {

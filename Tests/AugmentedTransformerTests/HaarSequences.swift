@@ -1,5 +1,6 @@
 import AugmentedTransformer
-import Numerics
+import GradientDescentBaselines
+import NumericCore
 
 /// Test data: s_{t+1} = W s_t with W Haar in O(d) (QR of a Gaussian matrix, signs fixed) and s_0 = 1_d/√d.
 enum HaarSequences {

@@ -1,10 +1,11 @@
 import AugmentedTransformer
-import Numerics
+import GradientDescentBaselines
+import NumericCore
 import Testing
 
 @Suite struct HeldOutBaselineTests {
     /// Haar sequences (d = 3, 12 tokens) from a seed.
-    func sequences(_ count: Int, seed: UInt64) throws -> SequenceSet {
+    func sequences(_ count: Int, seed: UInt64) throws -> TokenSequences {
         var generator = SeededGenerator(seed: seed)
         var values: [Double] = []
         for _ in 0..<count {
@@ -12,7 +13,7 @@ import Testing
             var s = [Double](repeating: 1 / 3.0.squareRoot(), count: 3)
             for _ in 0..<12 { values += s; s = w.applied(to: s) }
         }
-        return SequenceSet(values, shape: SequenceShape(count: count, tokenCount: 12, dimension: 3))
+        return TokenSequences(values, shape: SequenceShape(count: count, tokenCount: 12, dimension: 3))
     }
 
     @Test func stepSizesFittedElsewhereScoreNoBetterThanTheInSampleOptimum() throws {

@@ -1,12 +1,13 @@
 import AugmentedTransformer
-import Numerics
+import GradientDescentBaselines
+import NumericCore
 import Testing
 
 /// The baselines against direct computations with explicit d×d matrices C_t = Σ_{k=1}^t s_k s_{k−1}ᵀ,
 /// P_t = Σ_{k=1}^t s_{k−1} s_{k−1}ᵀ and iterated G ← G + η (C_t − G P_t).
 @Suite struct InContextBaselinesTests {
     static let data = HaarSequences.make(count: 12, tokenCount: 11, dimension: 3, seed: 31)
-    static let set = SequenceSet(data.values, shape: data.shape)
+    static let set = TokenSequences(data.values, shape: data.shape)
 
     static func token(_ sequence: Int, _ t: Int) -> [Double] {
         let d = data.shape.dimension, base = (sequence * data.shape.tokenCount + t) * d
@@ -127,13 +128,13 @@ import Testing
             total += Self.squaredError(s(1).map { $0 * ratio }, s(2))
         }
         let expected = total / Double(20 * 7 * 2)
-        let result = try InContextBaselines.leastSquares(SequenceSet(planar.values, shape: planar.shape))
+        let result = try InContextBaselines.leastSquares(TokenSequences(planar.values, shape: planar.shape))
         #expect(abs(result.meanSquaredError - expected) <= 1e-10 * expected)
     }
 
     @Test func zeroAndCopyBaselinesMatchTheirExpectations() {
         let haar = HaarSequences.make(count: 400, tokenCount: 6, dimension: 5, seed: 8)
-        let set = SequenceSet(haar.values, shape: haar.shape)
+        let set = TokenSequences(haar.values, shape: haar.shape)
         // ||s_{t+1}|| = 1: predicting 0 costs exactly 1/d per coordinate.
         #expect(abs(InContextBaselines.predictZero(set).meanSquaredError - 0.2) < 1e-12)
         // Copy: E||W s − s||² = 2 − 2 E[sᵀ W s] = 2 for Haar W (E W = 0), i.e. 2/d per coordinate. Monte Carlo over

@@ -1,5 +1,6 @@
 import AugmentedTransformer
-import Numerics
+import GradientDescentBaselines
+import NumericCore
 import Testing
 
 @Suite struct TheoryMeasuresTests {
@@ -44,7 +45,7 @@ import Testing
     /// this checks the causal attention formula, the augmented tokens and the cosine measure together.
     @Test func theoryNetworkPredictsAlongOneGradientStep() {
         let data = HaarSequences.make(count: 6, tokenCount: 9, dimension: Self.d, seed: 17)
-        let set = SequenceSet(data.values, shape: data.shape)
+        let set = TokenSequences(data.values, shape: data.shape)
         let network = AugmentedTransformerNetwork<Float>(layerCount: 1, dimension: Self.d, positions: 8, capacity: 6)
         let sequences = data.values.map { Float($0) }
         let theory = AugmentedTransformerEvaluation.predictions(network: network,

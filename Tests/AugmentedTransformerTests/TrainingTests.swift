@@ -1,5 +1,6 @@
 import AugmentedTransformer
-import Numerics
+import GradientDescentBaselines
+import NumericCore
 import Testing
 
 @Suite struct TrainingTests {
@@ -44,7 +45,7 @@ import Testing
     /// The exported predictions are the outputs whose MSE is the recorded test loss.
     @Test func predictionsReproduceTheTestLoss() throws {
         let result = try Self.run(seed: 4, epochs: 2)
-        let set = SequenceSet(Self.test.values.map { Float($0) }, shape: Self.test.shape)
+        let set = TokenSequences(Self.test.values.map { Float($0) }, shape: Self.test.shape)
         let mse = TheoryMeasures.meanSquaredError(predictions: result.testPredictions, sequences: set)
         #expect(abs(mse - result.history.last!.testLoss) <= 1e-9 * mse)
         // Exported products are W_Qᵀ W_K and W_O W_V of the trained tensors.

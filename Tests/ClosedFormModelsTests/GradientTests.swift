@@ -1,5 +1,5 @@
 import ClosedFormModels
-import Numerics
+import NumericCore
 import Testing
 
 /// Checks every entry of the hand-derived gradient of A, B and P against central finite differences.

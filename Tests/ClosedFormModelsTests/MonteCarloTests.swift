@@ -1,5 +1,5 @@
 import ClosedFormModels
-import Numerics
+import NumericCore
 import Testing
 
 // The closed forms are expectations of the model over W; each is compared with a Monte Carlo estimate of that model

@@ -1,5 +1,5 @@
 import ClosedFormModels
-import Numerics
+import NumericCore
 import Testing
 
 @Test func initialisationDrawsAThenBThenPRowMajor() {

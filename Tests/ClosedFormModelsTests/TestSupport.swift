@@ -1,5 +1,5 @@
 import ClosedFormModels
-import Numerics
+import NumericCore
 
 /// A matrix of scale·N(0, 1) entries.
 func gaussianMatrix(_ rows: Int, _ columns: Int, scale: Double, _ generator: inout SeededGenerator) -> Matrix {

@@ -54,6 +54,7 @@ import Testing
             #expect(theory.contains(": all pass") && !theory.contains("FAIL"), "\(table): \(theory)")
         }
         try checkReport(in: bed.directory + "/figures")
+        #expect((try storeStatus(bed.directory + "/figures")["stale"] as? [String]) == [])
         try checkReportInBrowser(figures: bed.directory + "/figures", repository: Self.repository)
         let second = try bed.icar("run", "--profile", "quick")
         #expect(second.error.contains(" 0 run,"), "\(second.error)")
@@ -64,10 +65,26 @@ import Testing
         let dry = try bed.icar("run", "--profile", "quick", "--dry-run", "--set", change)
         let wouldRun = dry.output.split(separator: "\n").filter { $0.hasPrefix("would run") }.map { String($0.split(separator: " ")[2].dropLast()) }
         #expect(Set(wouldRun) == ["fig3-unitary-train", "fig3-unitary-weights", "fig3-unitary-verify", "fig3-unitary-plot", "report"], "\(dry.output)")
+        // Run for the training alone, the change leaves the rest stale: figures/store-status.js says so and the
+        // published page (an older report, still the store's entry) shows its stale-store banner.
+        let partial = try bed.icar("run", "--profile", "quick", "--set", change, "fig3-unitary-train")
+        #expect(partial.error.contains(" 1 run,"), "\(partial.error)")
+        let status = try storeStatus(bed.directory + "/figures")
+        #expect(Set(status["stale"] as? [String] ?? []) == ["fig3-unitary-weights", "fig3-unitary-verify", "fig3-unitary-plot", "report"], "\(status)")
+        try checkReportInBrowser(figures: bed.directory + "/figures", repository: Self.repository, staleBanner: true, screenshotSuffix: "-stale")
         let third = try bed.icar("run", "--profile", "quick", "--set", change)
-        #expect(third.error.contains(" 5 run,"), "\(third.error)")
+        #expect(third.error.contains(" 4 run,"), "\(third.error)")
+        #expect((try storeStatus(bed.directory + "/figures")["stale"] as? [String]) == [])
         #expect(try bed.icar("audit", "--profile", "quick").status == 0)
     }
+}
+
+/// The document figures/store-status.js assigns to `window.icarStoreStatus`.
+func storeStatus(_ figures: String) throws -> [String: Any] {
+    let text = try String(contentsOfFile: figures + "/store-status.js", encoding: .utf8)
+    let assignment = try #require(text.range(of: "window.icarStoreStatus = "), "\(text.prefix(200))")
+    let json = text[assignment.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines).dropLast()
+    return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
 }
 
 /// figures/index.html is well-formed (XHTML, so an XML parser reads it), embeds its figures and links only to files
@@ -94,6 +111,10 @@ func checkReport(in figures: String) throws {
         #expect(!reference.contains("://"), "external reference \(reference)")
         #expect(FileManager.default.fileExists(atPath: figures + "/" + reference), "index.html links to missing \(reference)")
     }
+    // A family in a figure's provenance is one folded line with its cell count, its cells inside.
+    let html = String(decoding: data, as: UTF8.self)
+    let cells = html.components(separatedBy: "<caption>alpine-grid-train[").count - 1
+    #expect(cells > 0 && html.contains("<summary>alpine-grid-train[*]: \(cells / 2) cells — "), "the grid's provenance")
     let numbers = try String(contentsOfFile: figures + "/numbers.tex", encoding: .utf8)
     #expect(numbers.contains("\\newcommand{\\icarFigThreeUnitaryFinalPopulationLossZero}"), "\(numbers.prefix(400))")
     #expect(!numbers.contains("inf}") && !numbers.contains("nan}"), "\(numbers)")

@@ -5,7 +5,9 @@ import Testing
 /// reader meets: every image decoded, nothing wider than the viewport (tables scroll inside their own box), every
 /// link and anchor resolving. The page is shown in an iframe of the exact width, since headless windows have a minimum
 /// width; screenshots are kept under .build/report-screenshots for a person to look at.
-func checkReportInBrowser(figures: String, repository: String) throws {
+///
+/// `staleBanner`: whether the page must show its stale-store banner (from figures/store-status.js) or must not.
+func checkReportInBrowser(figures: String, repository: String, staleBanner: Bool = false, screenshotSuffix: String = "") throws {
     guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
         print("SKIPPED report browser check: Chromium is not installed (scripts/bootstrap installs Debian's chromium)")
         return
@@ -30,10 +32,12 @@ func checkReportInBrowser(figures: String, repository: String) throws {
         #expect((result["tooWide"] as? [String] ?? ["?"]).isEmpty, "wider than the viewport at \(width) px: \(result)")
         let viewport = result["viewport"] as? Int ?? 0, scrollWidth = result["scrollWidth"] as? Int ?? .max
         #expect(viewport > 0 && scrollWidth <= viewport, "page scrolls sideways at \(width) px: \(result)")
+        let banner = result["staleBanner"] as? String ?? ""
+        #expect(staleBanner ? banner.contains("Part of the store is stale") : banner.isEmpty, "stale banner at \(width) px: \(result)")
         #expect((result["links"] as? Int ?? 0) > 0 && (result["broken"] as? [String] ?? ["?"]).isEmpty, "broken links at \(width) px: \(result)")
-        _ = try runChromium(chromium, common + ["--window-size=\(width),3000", "--screenshot=\(screenshots)/report-\(width).png",
+        _ = try runChromium(chromium, common + ["--window-size=\(width),3000", "--screenshot=\(screenshots)/report-\(width)\(screenshotSuffix).png",
                                                 width == 1400 ? "file://" + figures + "/index.html" : "file://" + checkPage])
-        #expect(FileManager.default.fileExists(atPath: "\(screenshots)/report-\(width).png"))
+        #expect(FileManager.default.fileExists(atPath: "\(screenshots)/report-\(width)\(screenshotSuffix).png"))
     }
 }
 
@@ -82,6 +86,8 @@ document.getElementById('page').addEventListener('load', function () {
       try { var x = new XMLHttpRequest(); x.open('GET', href, false); x.send(); if (!(x.status === 200 || (x.status === 0 && x.responseText.length > 0))) broken.push(href); }
       catch (e) { broken.push(href + ' (' + e.name + ')'); }
     });
+    var stale = doc.getElementById('icar-stale');
+    result.staleBanner = stale && !stale.hidden ? stale.textContent : '';
     result.links = anchors.length;
     result.broken = broken;
   }

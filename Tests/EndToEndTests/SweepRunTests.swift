@@ -77,6 +77,31 @@ import Testing
         #expect(cell.output.contains("lineage"), "\(cell.output)")
     }
 
+    @Test func auditMetricsAndDiffTakeFamilySelectors() throws {
+        let bed = try Testbed(pipeline())
+        #expect(try bed.icar("run").status == 0)
+        // --rerun chooses among the slice's cells only, however many are asked for.
+        let rerun = try bed.icar("audit", "--rerun", "6", "b[text=y,*]", "a[*]")
+        #expect(rerun.status == 0, "\(rerun.output)\(rerun.error)")
+        let recomputed = rerun.output.split(separator: "\n").filter { $0.hasPrefix("identical") }.map { String($0.split(separator: " ")[2]) }
+        #expect(Set(recomputed) == ["b[text=y]", "a[text=x]", "a[text=y]"], "\(rerun.output)")
+        #expect(rerun.output.contains("note: only 3 current entries"), "\(rerun.output)")
+        let wrongSlice = try bed.icar("audit", "--rerun", "1", "b[text=w,*]")
+        #expect(wrongSlice.status == 2 && wrongSlice.error.contains("matches no cell"), "\(wrongSlice.error)")
+
+        // metrics: a family means its cells (test-echo writes no theory table, so no rows and no complaint).
+        let metrics = try bed.icar("metrics", "b", "--csv")
+        #expect(metrics.status == 0 && !metrics.error.contains("no stored result"), "\(metrics.error)")
+        #expect(try bed.icar("metrics", "c").error.contains("no stage named 'c'"))
+
+        // diff: a cell in any dimension order, or a slice that leaves one cell; a whole family is refused.
+        let diff = try bed.icar("diff", "b[text=x]", "b[*,text=y]")
+        #expect(diff.status == 0, "\(diff.error)")
+        #expect(diff.output.contains("\"x\"") && diff.output.contains("\"y\""), "\(diff.output)")
+        let family = try bed.icar("diff", "b", "b[text=y]")
+        #expect(family.status == 2 && family.error.contains("'b' names 2 cells"), "\(family.error)")
+    }
+
     @Test func graphDrawsAFamilyAsOneNodeAndJSONListsEveryCell() throws {
         let bed = try Testbed(pipeline())
         let dot = try bed.icar("graph")

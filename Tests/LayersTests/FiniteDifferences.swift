@@ -1,5 +1,5 @@
 import Testing
-import Numerics
+import NumericCore
 @testable import Layers
 
 /// Central finite differences in Float64 against a hand-written backward pass.

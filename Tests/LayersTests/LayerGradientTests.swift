@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Numerics
+import NumericCore
 @testable import Layers
 
 /// Every layer's and loss's backward pass against central differences in Float64, on random inputs.

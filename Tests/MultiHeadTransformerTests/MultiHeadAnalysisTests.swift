@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 import Testing
 
 @Test func generalEigenvaluesRecoverAKnownSpectrum() throws {

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 import Testing
 
 private let small = MultiHeadConfiguration(dimension: 5, headCount: 3, positionCount: 6)

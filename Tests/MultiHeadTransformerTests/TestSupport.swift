@@ -3,26 +3,27 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GradientDescentBaselines
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 
 /// Haar sequences as in PAPER.md §1: W = Q of the QR of a Gaussian matrix (signs fixed), s_0 = 1/√d, s_{t+1} = W s_t.
-func haarSequences(count: Int, tokenCount: Int, dimension d: Int, seed: UInt64) -> MultiHeadSequences {
+func haarSequences(count: Int, tokenCount: Int, dimension d: Int, seed: UInt64) -> TokenSequences {
     var generator = SeededGenerator(seed: seed)
     let values = try! HaarSampler.sequences(count: count, tokenCount: tokenCount, dimension: d, generator: &generator)
-    return MultiHeadSequences(count: count, tokenCount: tokenCount, dimension: d, values: values)
+    return TokenSequences(count: count, tokenCount: tokenCount, dimension: d, values: values)
 }
 
 /// Unstructured Gaussian sequences: no relation the regrouped forward pass could silently rely on.
-func gaussianSequences(count: Int, tokenCount: Int, dimension d: Int, seed: UInt64) -> MultiHeadSequences {
+func gaussianSequences(count: Int, tokenCount: Int, dimension d: Int, seed: UInt64) -> TokenSequences {
     var generator = SeededGenerator(seed: seed)
     let values = (0..<(count * tokenCount * d)).map { _ in generator.nextGaussian() }
-    return MultiHeadSequences(count: count, tokenCount: tokenCount, dimension: d, values: values)
+    return TokenSequences(count: count, tokenCount: tokenCount, dimension: d, values: values)
 }
 
 /// PAPER.md §6 written out literally with x_t = (s_t, s_t) ∈ R^{2d}, loops only: the predictions ŷ_t (T × d) of
 /// one sequence.
-func literalPredictions(_ p: MultiHeadParameters<Double>, _ sequences: MultiHeadSequences, sequence: Int) -> [Double] {
+func literalPredictions(_ p: MultiHeadParameters<Double>, _ sequences: TokenSequences, sequence: Int) -> [Double] {
     let c = p.configuration
     let d = c.dimension, w = c.width, t = c.positionCount, h = c.headCount
     func x(_ k: Int) -> [Double] { (0..<w).map { sequences[sequence, k, $0 % d] } }

@@ -1,5 +1,5 @@
 import Testing
-import Numerics
+import NumericCore
 
 /// The one Haar sampler: orthogonal matrices whose trace moments are Haar's (E tr W = 0, E (tr W)² = 1 on O(d),
 /// Diaconis–Shahshahani), and sequences that follow s_{t+1} = W s_t from s_0 = 1/√d.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Numerics
+@testable import NumericCore
 
 /// The vectorised Float tanh against tanh in Double, over a dense grid and the places it switches method.
 @Suite struct VectorFloatMathTests {

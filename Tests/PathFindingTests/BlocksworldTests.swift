@@ -1,5 +1,5 @@
 import Testing
-import Numerics
+import NumericCore
 @testable import PathFinding
 
 /// ALPINE App. F: the Blocksworld state graph, its node order, and the 80/20 split and walks on it.

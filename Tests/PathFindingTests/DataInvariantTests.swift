@@ -1,5 +1,5 @@
 import Testing
-import Numerics
+import NumericCore
 @testable import PathFinding
 
 /// ALPINE.md §7 items 1–4 on freshly generated graphs of several sizes and seeds.

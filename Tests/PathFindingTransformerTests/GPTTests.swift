@@ -1,5 +1,5 @@
 import Testing
-import Numerics
+import NumericCore
 import Layers
 @testable import PathFindingTransformer
 

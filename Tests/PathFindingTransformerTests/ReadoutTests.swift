@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Numerics
+import NumericCore
 import Layers
 @testable import PathFindingTransformer
 

@@ -1,4 +1,6 @@
-import Numerics
+import ComplexModule
+import RealModule
+import NumericCore
 import PositionalModels
 import Testing
 
@@ -11,12 +13,12 @@ import Testing
     #expect(angles.allSatisfy { $0 >= 0 && $0 < 2 * Double.pi })
     for i in 0..<sequences.count {
         // s_0 = 1
-        #expect(sequences[i, 0] == ComplexValue(real: 1))
-        let lambda = ComplexValue(phase: angles[i] / mu)
+        #expect(sequences[i, 0] == Complex(1))
+        let lambda = Complex(length: 1, phase: angles[i] / mu)
         for t in 0..<12 {
             // s_{t+1} = λ s_t, |s_t| = 1
-            #expect((sequences[i, t + 1] - lambda * sequences[i, t]).magnitudeSquared < 1e-26)
-            #expect(abs(sequences[i, t].magnitudeSquared - 1) < 1e-14)
+            #expect((sequences[i, t + 1] - lambda * sequences[i, t]).lengthSquared < 1e-26)
+            #expect(abs(sequences[i, t].lengthSquared - 1) < 1e-14)
         }
     }
 }

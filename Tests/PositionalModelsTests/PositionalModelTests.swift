@@ -1,4 +1,6 @@
-import Numerics
+import ComplexModule
+import RealModule
+import NumericCore
 import PositionalModels
 import Testing
 
@@ -13,11 +15,11 @@ func naiveLoss(weights: Matrix, sequences: PhaseSequences) -> Double {
     var total = 0.0
     for i in 0..<sequences.count {
         for t in 0...(size - 2) {
-            var prediction = ComplexValue(real: 0)
+            var prediction = Complex<Double>.zero
             for key in 0...(t + 1) {
-                prediction = prediction + weights[t, key] * (sequences[i, t].conjugate * sequences[i, key] * sequences[i, key])
+                prediction = prediction + (sequences[i, t].conjugate * sequences[i, key] * sequences[i, key]).multiplied(by: weights[t, key])
             }
-            total += (prediction - sequences[i, t + 2]).magnitudeSquared
+            total += (prediction - sequences[i, t + 2]).lengthSquared
         }
     }
     return total / Double(sequences.count * (size - 1))

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 
 /// Builds safetensors files byte by byte, the way the format describes them, for the tests.
 enum SafetensorsTestFiles {

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 import Testing
 import TokenEmbeddings
 

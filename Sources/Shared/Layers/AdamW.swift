@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 
 /// Adam and AdamW with PyTorch's semantics (torch.optim.AdamW; Adam is the case weightDecay = 0), over a
 /// ParameterSet, with the decay applied only to parameters made with `decays: true` (the parameter groups of

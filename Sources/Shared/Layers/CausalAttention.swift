@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// Multi-head causal self-attention over packed sequences, from the rows Q | K | V (rows × 3·width, as a fused
 /// c_attn projection writes them) to the heads' outputs concatenated (rows × width). The input and output

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// A token embedding table (vocabulary × width), optionally reused as the output projection (weight tying:
 /// logits = h Eᵀ, as GPT-2 and ALPINE's lm_head do).

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// GELU in its tanh form (PyTorch approximate="tanh", GPT-2's MLP), elementwise. The forward pass keeps
 /// τ = tanh(·) of each entry (`tangents`) so the backward pass costs no second tanh; entries are split over `workers`

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// LayerNorm over each row's features with affine weight γ and optional bias β (PyTorch: biased variance, ε = 1e-5).
 /// Keeps x̂ and 1/σ of the last forward pass (up to `capacity` rows) for the backward pass. Rows are split over

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// A fully connected layer with PyTorch's weight layout (out × in), with or without bias.
 ///

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The value of a loss and the number of terms its mean is over (so batches of different sizes can be combined
 /// into one epoch figure weighted by their terms, the single loss accounting of every training loop).

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// One trainable tensor, its gradient, and whether weight decay applies to it (AdamW's parameter groups).
 public final class Parameter<Scalar: BLASScalar> {

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The residual connection x ← x + f(x); its backward pass is the identity, so models pass ∂L/∂x through and let
 /// each sublayer's backward add its part (`accumulate: true`).

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// A zero-initialised, row-major block of scalars with a shape, owned by whoever made it and freed with it.
 ///

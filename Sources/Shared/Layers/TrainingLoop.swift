@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 
 /// Where a training stands, for progress lines (the ETA is the mean step time so far times the steps left).
 public struct TrainingProgress: Sendable {

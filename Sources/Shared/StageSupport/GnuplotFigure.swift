@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 import PipelineEngine
 
 /// A figure drawn by the real gnuplot: the script and its data files are written next to the PDF and PNG, so a
@@ -153,12 +153,24 @@ public struct GnuplotFigure {
         }
     }
 
-    /// Commands for one heatmap panel of `file` (gnuplot matrix data) with a colour bar.
+    /// Commands for one heatmap panel of `file` (gnuplot matrix data) with a colour bar: the colour range is the
+    /// data's (symmetric about 0 with `symmetricRange`) unless `colourRange` fixes it.
     public static func heatmap(_ file: String, title: String, rows: Int, columns: Int, symmetricRange: Bool = false,
+                               colourRange: ClosedRange<Double>? = nil,
                                xLabel: String = "", yLabel: String = "", extra: String = "") -> String {
-        """
+        let range: String
+        if let colourRange {
+            range = "lo = \(colourRange.lowerBound); hi = \(colourRange.upperBound)"
+        } else if symmetricRange {
+            range = "m = (abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)); lo = -m; hi = m"
+        } else {
+            range = "lo = STATS_min; hi = STATS_max"
+        }
+        return """
           set autoscale
-          \(symmetricRange ? "stats '\(file)' matrix using ($3 == $3 ? $3 : 1/0) nooutput; m = (abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)); set cbrange [-m:m]" : "set autoscale cb")
+          stats '\(file)' matrix using ($3 == $3 ? $3 : 1/0) nooutput; \(range)
+          if (hi > lo) { set cbrange [lo:hi] } else { set autoscale cb }
+          \(colourBarTicks)
           set title "\(title)"
           set xrange [-0.5:\(Double(columns) - 0.5)]
           set yrange [\(Double(rows) - 0.5):-0.5]
@@ -169,7 +181,22 @@ public struct GnuplotFigure {
           \(xLabel.isEmpty ? "unset xlabel" : "set xlabel \"\(xLabel)\" offset 0,0.5"); \(yLabel.isEmpty ? "unset ylabel" : "set ylabel \"\(yLabel)\" offset 1.5,0")
           \(extra)
           plot '\(file)' matrix with image pixels
-          unset object; unset arrow; unset label; set xtics autofreq; set ytics autofreq; unset xlabel; unset ylabel
+          unset object; unset arrow; unset label; set xtics autofreq; set ytics autofreq; set cbtics autofreq; unset xlabel; unset ylabel
         """
+    }
+
+    /// Gnuplot commands spacing the colour bar's labels over [lo, hi]: the finest of 1, 2 or 5 times a power of ten
+    /// that gives at most five labels, because a narrow heatmap's bar is only a few label heights tall.
+    static let colourBarTicks = """
+    if (hi > lo) { s = 0; p = 10.0**floor(log10((hi - lo) / 5.0)); do for [i = 0:8] { c = p * 10.0**int(i / 3) * (i % 3 == 0 ? 1 : (i % 3 == 1 ? 2 : 5)); if (s == 0 && floor(hi / c) - ceil(lo / c) + 1 <= 5) { s = c } }; set cbtics s; set format cb "%g" } else { set cbtics autofreq }
+    """
+
+    /// The factor between labelled ticks of a logarithmic axis over `values` (their positive ones): a power of ten
+    /// giving at most about six labels, so an axis spanning many decades does not stack its labels.
+    public static func logTickFactor(_ values: [Double]) -> Double {
+        let positive = values.filter { $0 > 0 && $0.isFinite }
+        guard let low = positive.min(), let high = positive.max(), high > low else { return 10 }
+        let decades = (log10(high) - log10(low)).rounded(.up)
+        return pow(10, max(1, (decades / 5).rounded(.up)))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import HDF5
-import Numerics
+import NumericCore
 
 /// What a stage kind declares as its `toolchain()`: the native parts its output bytes depend on, measured once per
 /// process.

@@ -15,7 +15,7 @@ struct AuditCommand: ParsableCommand {
         With --quarantine, corrupt entries are moved to data/quarantine/ so that the next `icar run` recomputes them \
         (`icar run` also recomputes an entry whose files visibly changed).
 
-        With --rerun N, N current entries (chosen at random with --seed among the named stages, or among all \
+        With --rerun N, N current entries (chosen at random with --seed among the named stages, families, slices or cells, or among all \
         stages) are also recomputed in a scratch store from their stored inputs and compared byte for byte with \
         the stored ones: identical, differs (which files; for HDF5 files which datasets and their largest absolute \
         difference) or failed. A difference or failure gives exit status 1. The real store is only read.
@@ -24,6 +24,8 @@ struct AuditCommand: ParsableCommand {
           icar audit && echo "every stored byte is the one produced"
           icar audit --rerun 3 --profile quick
           icar audit --rerun 1 fig6-train --json
+          # two cells chosen among a slice of a family:
+          #   icar audit --rerun 2 'alpine-grid-train[layers=1,*]'
         """
     )
 
@@ -41,7 +43,7 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Seed of the random choice of entries for --rerun.")
     var seed: UInt64 = 0
 
-    @Argument(help: "With --rerun: the stages to choose from (default: all).", completion: .stageNames)
+    @Argument(help: "With --rerun: the stages to choose from (default: all): stages, families, slices FAMILY[k=v,*] or cells.", completion: .stageNames)
     var stages: [String] = []
 
     @Flag(help: "A JSON document (schema in README).")
@@ -56,7 +58,7 @@ struct AuditCommand: ParsableCommand {
         var problems = 0
         try reportingErrors {
             let pipeline = try options.load()
-            for name in stages where pipeline.stage(name) == nil { throw PipelineError.invalid("no stage named '\(name)'") }
+            let chosen = Set(try StageSelection.stages(stages, in: pipeline))
             let store = Store(root: pipeline.storeDirectory)
             // A run renames entries into place and replaces forced ones: audit reads a store at rest.
             var lock: StoreLock?
@@ -119,7 +121,7 @@ struct AuditCommand: ParsableCommand {
             if let rerun {
                 let base = pipeline.baseDirectory
                 let rerunner = EntryRerun(pipeline: pipeline, store: store, gitCommit: gitCommit(in: base))
-                let pool = statuses.filter { $0.state == .cached && (stages.isEmpty || stages.contains($0.stage)) }
+                let pool = statuses.filter { $0.state == .cached && (stages.isEmpty || chosen.contains($0.stage)) }
                 for status in seededChoice(pool, count: rerun, seed: seed) {
                     let key = status.key!
                     var document: [String: Any] = ["stage": status.stage, "key": key]

@@ -16,15 +16,18 @@ struct DiffCommand: ParsableCommand {
           icar diff fig5-train-1layer fig5-train-2layer
           icar diff fig6-verify@3b97824 fig6-verify
           icar diff 1f3a9c07 8be21d44 --json
+          # two cells of a grid (any dimension order; a slice must leave one cell):
+          #   icar diff 'alpine-grid-train[nodes=100,layers=1,heads=1]' 'alpine-grid-train[layers=2,*]' → refused: 2 cells
+          #   icar diff 'alpine-grid-train[nodes=100,layers=1,heads=1]' 'alpine-grid-train[heads=2,layers=2,nodes=100]'
         """
     )
 
     @OptionGroup var options: PipelineOptions
 
-    @Argument(help: "The first entry: STAGE, STAGE@COMMIT or KEY.", completion: .stageNames)
+    @Argument(help: "The first entry: STAGE (or one cell, FAMILY[k=v,…]), STAGE@COMMIT or KEY.", completion: .stageNames)
     var a: String
 
-    @Argument(help: "The second entry: STAGE, STAGE@COMMIT or KEY.", completion: .stageNames)
+    @Argument(help: "The second entry: STAGE (or one cell), STAGE@COMMIT or KEY.", completion: .stageNames)
     var b: String
 
     @Flag(help: "A JSON document (schema in README).")
@@ -71,8 +74,10 @@ struct DiffCommand: ParsableCommand {
     /// A, B → a manifest: a stage name, STAGE@COMMIT, or a key prefix.
     private func resolve(_ operand: String, _ pipeline: Pipeline, _ store: Store) throws -> Manifest {
         if let at = operand.lastIndex(of: "@") {
-            let stage = String(operand[..<at]), commit = String(operand[operand.index(after: at)...])
-            guard pipeline.stage(stage) != nil else { throw PipelineError.invalid("\(operand): no stage named '\(stage)'") }
+            let commit = String(operand[operand.index(after: at)...])
+            guard let stage = try singleStage(String(operand[..<at]), pipeline) else {
+                throw PipelineError.invalid("\(operand): no stage named '\(operand[..<at])'")
+            }
             let matches = store.entryKeys.compactMap(store.manifest).filter { $0.stage == stage && !commit.isEmpty && $0.gitCommit.hasPrefix(commit) }
             guard let newest = matches.max(by: { $0.finishedAt < $1.finishedAt }) else {
                 let commits = Set(store.entryKeys.compactMap(store.manifest).filter { $0.stage == stage }.map { String($0.gitCommit.prefix(12)) })
@@ -80,11 +85,11 @@ struct DiffCommand: ParsableCommand {
             }
             return newest
         }
-        if pipeline.stage(operand) != nil {
-            let status = StagePlanner(pipeline: pipeline, store: store).statuses().first { $0.stage == operand }
+        if let stage = try singleStage(operand, pipeline) {
+            let status = StagePlanner(pipeline: pipeline, store: store).statuses().first { $0.stage == stage }
             if let key = status?.key, status?.state == .cached, let manifest = store.manifest(key) { return manifest }
-            if let record = store.record(for: operand), let manifest = store.manifest(record.key) { return manifest }
-            throw PipelineError.invalid("\(operand) has no stored result (icar run \(operand))")
+            if let record = store.record(for: stage), let manifest = store.manifest(record.key) { return manifest }
+            throw PipelineError.invalid("\(operand) has no stored result (icar run '\(stage)')")
         }
         let keys = store.entryKeys.filter { operand.count >= 6 && $0.hasPrefix(operand.lowercased()) }
         guard keys.count == 1, let manifest = store.manifest(keys[0]) else {
@@ -92,6 +97,18 @@ struct DiffCommand: ParsableCommand {
                                         : "\(operand): neither a stage nor a stored entry key")
         }
         return manifest
+    }
+
+    /// The one stage `selector` names: a stage, or a family selector matching exactly one cell (cells may be
+    /// written in any dimension order, or as a slice that leaves one cell); nil when it names no stage or family.
+    private func singleStage(_ selector: String, _ pipeline: Pipeline) throws -> String? {
+        if pipeline.stage(selector) != nil { return selector }
+        guard selector.contains("[") || !pipeline.cells(of: selector).isEmpty else { return nil }
+        let names = try StageSelection.stages(selector, in: pipeline)
+        guard names.count == 1 else {
+            throw PipelineError.invalid("'\(selector)' names \(names.count) cells; diff compares one entry with one: name a single cell, e.g. '\(names[0])'")
+        }
+        return names[0]
     }
 
     private func entryDocument(_ manifest: Manifest) -> [String: Any] {

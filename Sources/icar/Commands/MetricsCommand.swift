@@ -15,12 +15,14 @@ struct MetricsCommand: ParsableCommand {
           icar metrics
           icar metrics fig6-verify --csv > fig6.csv
           icar metrics --profile quick --json
+          # the rows of every cell of a family, or of a slice of one (FAMILY[k=v,*]):
+          #   icar metrics 'FAMILY[seed=0,*]' --csv
         """
     )
 
     @OptionGroup var options: PipelineOptions
 
-    @Argument(help: "Stages whose theory rows to print (default: all).", completion: .stageNames)
+    @Argument(help: "Stages whose theory rows to print (default: all): stages, families, slices FAMILY[k=v,*] or cells.", completion: .stageNames)
     var stages: [String] = []
 
     @Flag(help: "Comma-separated values with a header row (RFC 4180 quoting).")
@@ -32,10 +34,9 @@ struct MetricsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let pipeline = try options.load()
-            for name in stages where pipeline.stage(name) == nil { throw PipelineError.invalid("no stage named '\(name)'") }
             let store = Store(root: pipeline.storeDirectory)
             let manifests = currentManifests(pipeline, store: store)
-            let selected = stages.isEmpty ? pipeline.stages.map(\.name) : stages
+            let selected = stages.isEmpty ? pipeline.stages.map(\.name) : try StageSelection.stages(stages, in: pipeline)
             var rows: [TheoryMetric] = []
             for name in selected {
                 guard let manifest = manifests[name] else {

@@ -10,7 +10,8 @@ struct RunCommand: ParsableCommand {
         Without STAGE, every stage of the pipeline. With STAGE names, those stages and everything they need. \
         Each stage runs in its own process; its outputs enter the store only once it has finished and they are \
         hashed, so an interrupted run leaves nothing half-written. A second run on the same store stops at once \
-        (or waits, with --wait).
+        (or waits, with --wait). When it ends it rewrites figures/store-status.js (each stage cached or stale), from \
+        which the published report shows a banner while part of the store is stale.
 
         Examples:
           icar run                           # everything, paper settings
@@ -122,6 +123,10 @@ struct RunCommand: ParsableCommand {
             let scheduler = RunScheduler(pipeline: pipeline, store: store, executor: executor, options: runOptions,
                                          display: display, gitCommit: { gitCommit(in: base) })
             let summary = try scheduler.run()
+            // What the published page shows as stale comes from here; a run's results never depend on it.
+            do { try StoreStatusScript.write(pipeline, store: store) } catch {
+                display.event("icar: warning: \(pipeline.figuresDirectory)/\(StoreStatusScript.fileName) not updated: \(error)")
+            }
             let seconds = Date().timeIntervalSince(start)
             var line = "icar: \(summary.ran.count) run, \(summary.cached.count) cached"
             if !summary.failed.isEmpty { line += ", \(summary.failed.count) failed" }

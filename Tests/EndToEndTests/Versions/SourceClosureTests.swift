@@ -75,7 +75,7 @@ import Testing
     @Test func theRepositorysKindsReachTheEngineAndTheirNativeLibraries() throws {
         let graph = try PackageTargetGraph(repository: ImplementationVersionTests.repository)
         let closure = try graph.closure(of: "InContextStages")
-        for target in ["PipelineEngine", "StageSupport", "Numerics", "HDF5", "CHDF5", "HDF5Shim", "CLinearAlgebra", "COpenSSL"] {
+        for target in ["PipelineEngine", "StageSupport", "NumericCore", "HDF5", "CHDF5", "HDF5Shim", "CLinearAlgebra", "COpenSSL"] {
             #expect(closure.contains(target), "\(target) missing from \(closure)")
         }
         #expect(!closure.contains("ALPINEStages") && !closure.contains("icar-bench"), "\(closure)")

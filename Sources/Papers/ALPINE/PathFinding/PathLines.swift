@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// §1.3–1.4: random paths written as token lines "s t s u₁ … t \n" (PAD 0, "\n" 1, node i → token i + 2).
 public enum PathLines {

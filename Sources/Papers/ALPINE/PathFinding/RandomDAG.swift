@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// ALPINE.md §1.1: a random DAG on nodes 0..<n where each candidate edge i → j with i < j is kept with probability p,
 /// and its reachability (transitive closure, every node reaching itself).

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 
 /// ALPINE.md §4.3: the simplified model of the learning dynamics. With current node i and target j the next node k
 /// has p(k | i, j) = softmax_k(W^M(i, ·) + W^V(j, ·)) (Eq. 5); trained by full-batch gradient descent on the

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 import Layers
 
 /// Figure 4: the attention of layer 0, head 0 under teacher forcing, averaged entry by entry over the sequences long

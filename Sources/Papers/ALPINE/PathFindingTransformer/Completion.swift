@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 import Layers
 
 /// Path completions of prompts "s t" (ALPINE.md §3): up to `block` new tokens each, stopping at "\n"; the context

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 import Layers
 
 /// ALPINE's GPT (ALPINE.md §2), a composition of the shared layers, over packed sequences:

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 import Layers
 
 /// ALPINE.md §2's optimisation: AdamW (β = 0.9, 0.95; decay on Linear weights only), clipping at global norm 1,

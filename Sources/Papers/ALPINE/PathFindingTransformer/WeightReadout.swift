@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 import Layers
 
 /// ALPINE.md §4.4: the adjacency and reachability a trained 1-layer GPT stores, read from its weights without

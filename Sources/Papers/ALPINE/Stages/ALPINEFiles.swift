@@ -1,6 +1,6 @@
 import HDF5
 import Layers
-import Numerics
+import NumericCore
 import PathFinding
 import PathFindingTransformer
 import PipelineEngine

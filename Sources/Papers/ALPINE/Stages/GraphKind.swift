@@ -1,5 +1,5 @@
 import HDF5
-import Numerics
+import NumericCore
 import PathFinding
 import PipelineEngine
 import StageSupport

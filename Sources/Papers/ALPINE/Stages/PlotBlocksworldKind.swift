@@ -1,6 +1,6 @@
 import Foundation
 import HDF5
-import Numerics
+import NumericCore
 import PathFinding
 import PipelineEngine
 import StageSupport
@@ -144,7 +144,7 @@ struct PlotBlocksworldKind: FigureKind, DeclaresDatasets {
             + panel(1.0 / 3, 0.5, 1.0 / 3, 0.46, GnuplotFigure.heatmap(files.eleven[1], title: "(b) W_M′ (LN), d = \(widest.width)", rows: n, columns: n,
                                                                       symmetricRange: true, xLabel: "next state", yLabel: "current state"))
             + panel(2.0 / 3, 0.5, 1.0 / 3, 0.46, GnuplotFigure.heatmap(files.eleven[2], title: "(c) mean attention, d = \(widest.width)", rows: block, columns: block,
-                                                                      xLabel: "key position (1 = target)", yLabel: "query position", extra: "set cbrange [0:1]"))
+                                                                      colourRange: 0...1, xLabel: "key position (1 = target)", yLabel: "query position"))
             + panel(0, 0, 0.5, 0.48, curvePanel("(d) sampled test accuracy", "accuracy", files.eleven[3], column: 2, range: "set yrange [0:1.02]"))
             + panel(0.5, 0, 0.5, 0.48, curvePanel("(e) W_M′ mean on edges − on non-edges", "gap", files.eleven[3], column: 3))
             + "  unset multiplot\n"

@@ -1,5 +1,5 @@
 import HDF5
-import Numerics
+import NumericCore
 import PathFinding
 import PipelineEngine
 import StageSupport
@@ -9,7 +9,7 @@ import StageSupport
 /// / unreachable pairs over training and accuracy by degree class.
 struct PlotModelKind: FigureKind {
     let name = "alpine-plot-model"
-    let version = 9
+    let version = 10
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX4, 5, 6)"),
@@ -42,8 +42,8 @@ struct PlotModelKind: FigureKind {
         var fig4 = GnuplotFigure(name: prefix + "4", body: "")
         fig4.dataFiles = [(files[0][0], GnuplotFigure.matrixData(Matrix(rows: block, columns: block, elements: attention)) { t, k in k <= t })]
         fig4.body = GnuplotFigure.heatmap(files[0][0], title: "Figure 4: mean attention on test lines (1 layer, 1 head)",
-                                          rows: block, columns: block,
-                                          extra: "set xlabel 'key position (from 0; 1 = target t)'; set ylabel 'query position'; set cbrange [0:1]")
+                                          rows: block, columns: block, colourRange: 0...1,
+                                          extra: "set xlabel 'key position (from 0; 1 = target t)'; set ylabel 'query position'")
         try fig4.render(in: context)
 
         let steps = try weights.readInts("checkpoint_steps").values.map(Double.init)

@@ -1,5 +1,5 @@
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
@@ -7,7 +7,7 @@ import StageSupport
 /// W^V after D1–D3) of the simplified model.
 struct PlotSimplifiedKind: FigureKind {
     let name = "alpine-plot-simplified"
-    let version = 5
+    let version = 6
     let summary = "ALPINE Fig. 1 (A_true, W^M for D1–D3) and Fig. 2 (R_true, R_obs, W^V for D1–D3)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX1, PREFIX2)"),
@@ -40,7 +40,7 @@ struct PlotSimplifiedKind: FigureKind {
         first.pdfSize = "10in,3in"
         first.pngSize = "2500,750"
         first.dataFiles = [(files.first[0], GnuplotFigure.matrixData(adjacency))]
-        var panels = panel(0, of: 4, files.first[0], "A_true (row i → column k)", n, symmetric: false)
+        var panels = panel(0, of: 4, files.first[0], "A_{true} (row i → column k)", n, symmetric: false)
         for d in 1...3 {
             first.dataFiles.append((files.first[d], GnuplotFigure.matrixData(try weights("D\(d)/W_M"))))
             panels += panel(d, of: 4, files.first[d], "W^M after D\(d)", n, symmetric: true)
@@ -52,10 +52,10 @@ struct PlotSimplifiedKind: FigureKind {
         second.pdfSize = "12in,3in"
         second.pngSize = "3000,750"
         second.dataFiles = [(files.second[0], GnuplotFigure.matrixData(try matrix("reachability")))]
-        panels = panel(0, of: 7, files.second[0], "R_true (row = target)", n, symmetric: false)
+        panels = panel(0, of: 7, files.second[0], "R_{true} (row = target)", n, symmetric: false)
         for d in 1...3 {
             second.dataFiles.append((files.second[d], GnuplotFigure.matrixData(try matrix("D\(d)/observed_reachability"))))
-            panels += panel(d, of: 7, files.second[d], "R_obs(D\(d))", n, symmetric: false)
+            panels += panel(d, of: 7, files.second[d], "R_{obs}(D\(d))", n, symmetric: false)
         }
         for d in 1...3 {
             second.dataFiles.append((files.second[3 + d], GnuplotFigure.matrixData(try weights("D\(d)/W_V"))))

@@ -1,21 +1,8 @@
-/// The shape of a set of sequences s_0 … s_n stored flat as [count, tokenCount, dimension] (tokenCount = n + 1).
-public struct SequenceShape: Equatable, Sendable {
-    public let count: Int
-    public let tokenCount: Int
-    public let dimension: Int
+import GradientDescentBaselines
 
-    public init(count: Int, tokenCount: Int, dimension: Int) {
-        precondition(count >= 0 && tokenCount >= 2 && dimension >= 1, "SequenceShape: bad sizes")
-        self.count = count
-        self.tokenCount = tokenCount
-        self.dimension = dimension
-    }
-
-    /// Positions that make a prediction: inputs e_0 … e_{n−1}, targets s_1 … s_n.
-    public var positions: Int { tokenCount - 1 }
+extension SequenceShape {
     /// Width of an augmented token, 3d.
     public var width: Int { 3 * dimension }
-    public var elementCount: Int { count * tokenCount * dimension }
 }
 
 public enum AugmentedTokens {

@@ -1,5 +1,6 @@
+import GradientDescentBaselines
 import Layers
-import Numerics
+import NumericCore
 
 /// The augmented-token linear Transformer of PAPER.md §5, as a composition of the shared layers:
 ///   per layer   x ← x + LN(W_O · Attn(W_QKV x + b_QKV) + b_O),

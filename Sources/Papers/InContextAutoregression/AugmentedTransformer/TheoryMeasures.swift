@@ -1,4 +1,5 @@
-import Numerics
+import GradientDescentBaselines
+import NumericCore
 
 /// The three slots of an augmented token e_t = (0_d, s_t, s_{t−1}).
 public enum TokenSlot: Int, CaseIterable, Sendable {
@@ -26,7 +27,7 @@ public enum TheoryMeasures {
     /// Mean cosine between the model's predictions [count, n, d] and the one-step direction Γ_t s_t ∝ C_t s_t,
     /// over positions where both are non-zero (t ≥ 1).
     public static func meanCosineWithOneStep<Scalar: BinaryFloatingPoint>(predictions: [Scalar],
-                                                                          sequences: SequenceSet) -> Double {
+                                                                          sequences: TokenSequences) -> Double {
         let shape = sequences.shape, d = shape.dimension, n = shape.positions
         precondition(predictions.count == shape.count * n * d, "meanCosineWithOneStep: predictions do not fit")
         var sum = 0.0, active = 0
@@ -53,7 +54,7 @@ public enum TheoryMeasures {
 
     /// MSE of predictions [count, n, d] against s_1 … s_n.
     public static func meanSquaredError<Scalar: BinaryFloatingPoint>(predictions: [Scalar],
-                                                                     sequences: SequenceSet) -> Double {
+                                                                     sequences: TokenSequences) -> Double {
         let shape = sequences.shape, d = shape.dimension, n = shape.positions
         precondition(predictions.count == shape.count * n * d, "meanSquaredError: predictions do not fit")
         var sum = 0.0

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The trained weights of one layer in Double, with the two products the theory speaks about.
 public struct LayerWeights: Equatable, Sendable {

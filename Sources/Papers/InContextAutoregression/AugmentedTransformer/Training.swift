@@ -1,5 +1,6 @@
+import GradientDescentBaselines
 import Layers
-import Numerics
+import NumericCore
 
 /// Settings of a training run (PAPER.md §5: Adam lr 1e-2, batch 1024, 200 epochs, 1–3 layers).
 public struct TrainingConfiguration: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The parameters of the augmented-token linear Transformer, as flat row-major tensors.
 ///

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// Parameters of the diagonal linear multi-head model of PAPER.md §2–3.
 ///

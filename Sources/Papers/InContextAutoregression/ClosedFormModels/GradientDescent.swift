@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The outcome of a gradient-descent run: the final parameters and the loss trajectory.
 public struct GradientDescentResult: Sendable {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Numerics
+import NumericCore
 
 /// A sample mean with its standard error (sample standard deviation / √samples).
 public struct MonteCarloEstimate: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// A closed-form population loss L(C, P) = Σ_{t=0}^{T−2} L_t(C, p_t) of the diagonal multi-head model, where row t
 /// uses p_t = P[t, 0…t+1], query q = t, keys and values t' = 0 … q+1 and target s_{q+2}.

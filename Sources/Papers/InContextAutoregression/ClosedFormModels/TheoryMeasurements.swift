@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// How far trained parameters are from the zero-loss structure of PAPER.md §2 (unitary):
 /// C = c·I, p_{t,t+1} = 1/c, every other active p_{t,t'} (t' ≤ t) = 0.

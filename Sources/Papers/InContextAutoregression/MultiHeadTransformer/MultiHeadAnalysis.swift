@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// What the verify stage and Fig. 7 read from a trained §6 model, all in Float64.
 public struct MultiHeadAnalysis: Sendable {

@@ -1,3 +1,4 @@
+import GradientDescentBaselines
 /// Forward and backward passes of the §6 model over preallocated workspaces (one instance per precision and batch
 /// capacity; not thread-safe).
 ///
@@ -172,7 +173,7 @@ public final class MultiHeadNetwork<Scalar: MultiHeadScalar> {
     /// Mean squared error of the batch `indices` of `sequences`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func loss(parameters: MultiHeadParameters<Scalar>, sequences: MultiHeadSequences, indices: [Int]) -> Double {
+    public func loss(parameters: MultiHeadParameters<Scalar>, sequences: TokenSequences, indices: [Int]) -> Double {
         load(parameters)
         loadBatch(sequences, indices: indices)
         forward()
@@ -182,7 +183,7 @@ public final class MultiHeadNetwork<Scalar: MultiHeadScalar> {
     /// Mean squared error of the batch and its gradient with respect to every parameter tensor.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func lossAndGradient(parameters: MultiHeadParameters<Scalar>, sequences: MultiHeadSequences,
+    public func lossAndGradient(parameters: MultiHeadParameters<Scalar>, sequences: TokenSequences,
                                 indices: [Int]) -> (loss: Double, gradient: MultiHeadParameters<Scalar>) {
         load(parameters)
         loadBatch(sequences, indices: indices)
@@ -195,7 +196,7 @@ public final class MultiHeadNetwork<Scalar: MultiHeadScalar> {
     /// Predictions ŷ_t for the batch, (index, position, coordinate) row-major.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func predictions(parameters: MultiHeadParameters<Scalar>, sequences: MultiHeadSequences,
+    public func predictions(parameters: MultiHeadParameters<Scalar>, sequences: TokenSequences,
                             indices: [Int]) -> [Scalar] {
         load(parameters)
         loadBatch(sequences, indices: indices)
@@ -207,7 +208,7 @@ public final class MultiHeadNetwork<Scalar: MultiHeadScalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func evaluate(parameters: MultiHeadParameters<Scalar>,
-                         sequences: MultiHeadSequences) -> (loss: Double, perPosition: [Double]) {
+                         sequences: TokenSequences) -> (loss: Double, perPosition: [Double]) {
         var perPosition = [Double](repeating: 0, count: positionCount)
         var start = 0
         while start < sequences.count {
@@ -282,7 +283,7 @@ public final class MultiHeadNetwork<Scalar: MultiHeadScalar> {
     }
 
     /// z_t = (s_t, 1) for t < T, targets s_{t+1}, and pair features f_t[ab] = z_t[a] z_t[b].
-    func loadBatch(_ sequences: MultiHeadSequences, indices: [Int]) {
+    func loadBatch(_ sequences: TokenSequences, indices: [Int]) {
         precondition(sequences.tokenCount == positionCount + 1 && sequences.dimension == dimension,
                      "MultiHeadNetwork: sequences of \(sequences.tokenCount)×\(sequences.dimension), model needs "
                      + "\(positionCount + 1)×\(dimension)")

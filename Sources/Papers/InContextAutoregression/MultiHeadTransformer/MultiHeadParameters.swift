@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// Every trained tensor of the §6 model, laid out like the reference's PyTorch modules (row-major, out × in).
 ///

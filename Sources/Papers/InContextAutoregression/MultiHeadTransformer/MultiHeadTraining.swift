@@ -1,5 +1,6 @@
+import GradientDescentBaselines
 import Layers
-import Numerics
+import NumericCore
 
 /// Optimiser settings of PAPER.md §6 (the same as §5): Adam lr 1e-2, β = (0.9, 0.999), ε = 1e-8, batch 1024
 /// reshuffled every epoch, 200 epochs.
@@ -45,15 +46,15 @@ public final class MultiHeadTrainer {
     public let options: MultiHeadTrainingOptions
     public private(set) var parameters: MultiHeadParameters<Float>
     public private(set) var reports: [MultiHeadEpochReport] = []
-    private let training: MultiHeadSequences
-    private let test: MultiHeadSequences
+    private let training: TokenSequences
+    private let test: TokenSequences
     private var sampler: BatchSampler
     private let mirror = ParameterSet<Float>()
     private let optimiser: AdamW<Float>
     private let network: MultiHeadNetwork<Float>
 
     /// Draws the initial parameters (PyTorch defaults) from `generator`, then keeps it for the shuffles.
-    public init(configuration: MultiHeadConfiguration, training: MultiHeadSequences, test: MultiHeadSequences,
+    public init(configuration: MultiHeadConfiguration, training: TokenSequences, test: TokenSequences,
                 options: MultiHeadTrainingOptions = .paper, generator: SeededGenerator) {
         precondition(training.count > 0 && test.count > 0, "MultiHeadTrainer: empty training or test set")
         self.configuration = configuration
@@ -111,7 +112,7 @@ public final class MultiHeadTrainer {
     }
 
     /// MSE of the current parameters on any set, overall and per position.
-    public func evaluate(_ sequences: MultiHeadSequences) -> (loss: Double, perPosition: [Double]) {
+    public func evaluate(_ sequences: TokenSequences) -> (loss: Double, perPosition: [Double]) {
         network.evaluate(parameters: parameters, sequences: sequences)
     }
 }

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// Early-stopped gradient descent in closed form (PAPER.md §4).
 ///

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The outcome of full-batch gradient descent on the positional weights.
 public struct PositionalTrainingResult: Sendable {

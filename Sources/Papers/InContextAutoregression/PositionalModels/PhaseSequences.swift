@@ -1,4 +1,6 @@
-import Numerics
+import ComplexModule
+import RealModule
+import NumericCore
 
 /// A batch of scalar complex sequences s_0 … s_n (PAPER.md §1, family `phase`): s_{t+1} = λ s_t, s_0 = 1,
 /// λ = e^{iθ/μ}, θ ~ U[0, 2π), one θ per sequence.
@@ -35,7 +37,7 @@ public struct PhaseSequences: Sendable {
         var imaginary = real
         for (i, theta) in angles.enumerated() {
             for t in 0..<tokens {
-                let s = ComplexValue(phase: Double(t) * theta / mu)
+                let s = Complex(length: 1, phase: Double(t) * theta / mu)
                 real[i * tokens + t] = s.real
                 imaginary[i * tokens + t] = s.imaginary
             }
@@ -53,7 +55,7 @@ public struct PhaseSequences: Sendable {
         PhaseSequences(angles: sampleAngles(count: count, generator: &generator), mu: mu, steps: steps)
     }
 
-    public subscript(sequence: Int, token: Int) -> ComplexValue {
-        ComplexValue(real: real[sequence * tokens + token], imaginary: imaginary[sequence * tokens + token])
+    public subscript(sequence: Int, token: Int) -> Complex<Double> {
+        Complex(real[sequence * tokens + token], imaginary[sequence * tokens + token])
     }
 }

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// Everything Fig. 6 needs for one μ: the trained positional weights and the two closed forms they are checked against.
 public struct PositionalEncodingExperiment: Sendable {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Numerics
+import NumericCore
 
 /// The kernel K of the row losses of the positional model (PAPER.md §4).
 ///

@@ -1,4 +1,6 @@
-import Numerics
+import ComplexModule
+import RealModule
+import NumericCore
 
 /// The positional-encoding-only model of Fig. 6 (PAPER.md §4), on one fixed batch of `phase` sequences.
 ///
@@ -74,16 +76,15 @@ public struct PositionalModel: Sendable {
         for i in 0..<b {
             let base = i * tokens
             for t in 0..<predictingRows {
-                let query = ComplexValue(real: sequences.real[base + t], imaginary: sequences.imaginary[base + t])
-                let target = ComplexValue(real: sequences.real[base + t + 2],
-                                          imaginary: sequences.imaginary[base + t + 2])
+                let query = Complex(sequences.real[base + t], sequences.imaginary[base + t])
+                let target = Complex(sequences.real[base + t + 2], sequences.imaginary[base + t + 2])
                 // pred_{i,t} = conj(s_{i,t}) · V_{i,t}
-                let prediction = query.conjugate * ComplexValue(real: values[i, t], imaginary: values[b + i, t])
+                let prediction = query.conjugate * Complex(values[i, t], values[b + i, t])
                 // r_{i,t} = pred_{i,t} − s_{i,t+2}
                 let residual = prediction - target
-                loss += residual.magnitudeSquared
+                loss += residual.lengthSquared
                 if needsGradient {
-                    let g = (2 * scale) * (query * residual)
+                    let g = (query * residual).multiplied(by: 2 * scale)
                     residualWeights[i, t] = g.real
                     residualWeights[b + i, t] = g.imaginary
                 }

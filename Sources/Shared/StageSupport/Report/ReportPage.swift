@@ -58,6 +58,7 @@ struct ReportPage {
             body += "These results come from smaller settings than the paper's; their numbers are not the paper's. "
             body += "Run <code>make</code> (profile paper) for the figures of record.</p>\n"
         }
+        body += staleStoreBanner
         body += "<div class=\"scroll\"><table class=\"overview\">\n<caption>What this page holds</caption>\n"
         body += "<tr><th scope=\"row\">profile</th><td>\(escape(profile))</td></tr>\n"
         body += "<tr><th scope=\"row\">commit</th><td><code>\(escape(commit))</code>, icar \(escape(icarVersion))</td></tr>\n"
@@ -99,7 +100,7 @@ struct ReportPage {
         .banner { background: #fff4d6; border: 1px solid #c98f00; padding: 0.6em 0.8em; }
         .citation { color: #444; font-style: italic; }
         code { font-size: 0.85em; overflow-wrap: anywhere; }
-        details { margin: 0.5em 0 1.5em; } summary { cursor: pointer; color: #1a4f9c; }
+        details { margin: 0.5em 0 1.5em; } summary { cursor: pointer; color: #1a4f9c; } details.family { margin: 0.3em 0 0.8em 1em; }
         </style>
         </head>
         <body>
@@ -108,6 +109,35 @@ struct ReportPage {
         \(body)
         </body>
         </html>
+
+        """
+    }
+
+    /// A banner, hidden until figures/store-status.js (rewritten by every `icar run`, see StoreStatusScript) says
+    /// that part of the store is stale or that this page is no longer the current report. Without the script (the
+    /// page copied elsewhere) nothing shows.
+    private var staleStoreBanner: String {
+        """
+        <p id="icar-stale" class="banner" role="alert" hidden="hidden"></p>
+        <script src="\(StoreStatusScript.fileName)"></script>
+        <script>
+        //<![CDATA[
+        (function () {
+          var status = window.icarStoreStatus, banner = document.getElementById('icar-stale');
+          if (!status || !banner) { return; }
+          var mine = '\(reportKey)', current = false, parts = [];
+          for (var name in status.keys) { if (status.keys[name] === mine) { current = true; } }
+          if (status.stale.length > 0) {
+            var shown = status.stale.slice(0, 8).join(', ') + (status.stale.length > 8 ? ' and ' + (status.stale.length - 8) + ' more' : '');
+            parts.push('Part of the store is stale: ' + status.stale.length + ' of ' + status.stages + ' stages (profile ' + status.profile + ') were not up to date when icar run last ended (' + status.written + '): ' + shown + '.');
+          }
+          if (!current && status.stale.length === 0) { parts.push('This page is not the report of the store as the last run (profile ' + status.profile + ', ' + status.written + ') left it.'); }
+          if (parts.length === 0) { return; }
+          banner.textContent = parts.join(' ') + ' Its figures may be older than pipeline.json; icar run (or make) brings them up to date.';
+          banner.hidden = false;
+        })();
+        //]]>
+        </script>
 
         """
     }
@@ -149,23 +179,61 @@ struct ReportPage {
         return html
     }
 
-    /// The stage and everything upstream of it, folded: what a referee needs to rerun it.
+    /// The stage and everything upstream of it, folded: what a referee needs to rerun it. The cells of a family
+    /// (`NAME[k=v,…]`) are folded once more under one line with their count, like `icar status` shows them.
     private func provenance(_ section: ReportSection) -> String {
-        var html = "<details>\n<summary>Provenance of \(escape(section.manifest.stage)) (\(section.chain.count) stage\(section.chain.count == 1 ? "" : "s") upstream and itself)</summary>\n"
-        for manifest in section.chain {
-            html += "<div class=\"scroll\"><table class=\"provenance\">\n<caption>\(escape(manifest.stage)) — \(escape(manifest.kind)) v\(manifest.version)</caption>\n"
-            let cells: [(String, String)] = [
-                ("key", manifest.key),
-                ("parameters", manifest.parameters),
-            ] + manifest.inputs.sorted { $0.key < $1.key }.map { ("input \($0.key)", "\($0.value.stage): key \($0.value.key.prefix(16)), content \($0.value.contentHash.prefix(16))") } + [
-                ("outputs", manifest.outputs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.sha256.prefix(12))" }.joined(separator: ", ")),
-                ("code", "icar \(manifest.icarVersion), commit \(manifest.gitCommit)"),
-                ("run", String(format: "%@ on %@, %.2f s wall, %.2f s CPU", manifest.finishedAt, manifest.host, manifest.wallSeconds, manifest.cpuSeconds)),
-            ]
-            for (label, value) in cells { html += "<tr><th scope=\"row\">\(escape(label))</th><td><code>\(escape(value))</code></td></tr>\n" }
-            html += "</table></div>\n"
+        let groups = Self.familyGroups(section.chain)
+        let families = groups.filter { $0.cells.count > 1 }
+        let familyNote = families.isEmpty ? "" : "; families " + families.map { "\($0.name)[*] (\($0.cells.count) cells)" }.joined(separator: ", ")
+        var html = "<details>\n<summary>Provenance of \(escape(section.manifest.stage)) (\(section.chain.count) stage\(section.chain.count == 1 ? "" : "s") upstream and itself\(escape(familyNote)))</summary>\n"
+        for group in groups {
+            if group.cells.count == 1 {
+                html += provenanceTable(group.cells[0])
+                continue
+            }
+            html += "<details class=\"family\">\n<summary>\(escape(group.name))[*]: \(group.cells.count) cells — \(escape(group.cells.map { Self.cellLabel($0.stage) }.joined(separator: "; ")))</summary>\n"
+            for manifest in group.cells { html += provenanceTable(manifest) }
+            html += "</details>\n"
         }
         return html + "</details>\n"
+    }
+
+    /// The chain with each family's cells gathered at the place of its first cell; a plain stage is a group of one.
+    static func familyGroups(_ chain: [Manifest]) -> [(name: String, cells: [Manifest])] {
+        var groups: [(name: String, cells: [Manifest])] = []
+        var index: [String: Int] = [:]
+        for manifest in chain {
+            guard let bracket = manifest.stage.firstIndex(of: "[") else {
+                groups.append((manifest.stage, [manifest]))
+                continue
+            }
+            let family = String(manifest.stage[..<bracket])
+            if let at = index[family] { groups[at].cells.append(manifest) } else {
+                index[family] = groups.count
+                groups.append((family, [manifest]))
+            }
+        }
+        return groups
+    }
+
+    /// `k=v,…` of a cell's name `NAME[k=v,…]`.
+    static func cellLabel(_ stage: String) -> String {
+        guard let open = stage.firstIndex(of: "["), stage.hasSuffix("]") else { return stage }
+        return String(stage[stage.index(after: open)..<stage.index(before: stage.endIndex)])
+    }
+
+    private func provenanceTable(_ manifest: Manifest) -> String {
+        var html = "<div class=\"scroll\"><table class=\"provenance\">\n<caption>\(escape(manifest.stage)) — \(escape(manifest.kind)) v\(manifest.version)</caption>\n"
+        let cells: [(String, String)] = [
+            ("key", manifest.key),
+            ("parameters", manifest.parameters),
+        ] + manifest.inputs.sorted { $0.key < $1.key }.map { ("input \($0.key)", "\($0.value.stage): key \($0.value.key.prefix(16)), content \($0.value.contentHash.prefix(16))") } + [
+            ("outputs", manifest.outputs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.sha256.prefix(12))" }.joined(separator: ", ")),
+            ("code", "icar \(manifest.icarVersion), commit \(manifest.gitCommit)"),
+            ("run", String(format: "%@ on %@, %.2f s wall, %.2f s CPU", manifest.finishedAt, manifest.host, manifest.wallSeconds, manifest.cpuSeconds)),
+        ]
+        for (label, value) in cells { html += "<tr><th scope=\"row\">\(escape(label))</th><td><code>\(escape(value))</code></td></tr>\n" }
+        return html + "</table></div>\n"
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
@@ -8,7 +8,7 @@ import StageSupport
 /// as horizontal lines, and heatmaps of the 1-layer W_QᵀW_K and W_O W_V with their 5×5 blocks outlined.
 struct PlotAugmentedKind: FigureKind {
     let name = "plot-augmented"
-    let version = 7
+    let version = 8
     let summary = "Figure 5: loss curves against GD baselines, heatmaps of W_QᵀW_K and W_O W_V (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig5"), help: "base name of the figure files"),

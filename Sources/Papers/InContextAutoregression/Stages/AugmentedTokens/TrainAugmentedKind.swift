@@ -1,6 +1,7 @@
 import AugmentedTransformer
+import GradientDescentBaselines
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 

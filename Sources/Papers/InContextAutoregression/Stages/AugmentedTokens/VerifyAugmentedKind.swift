@@ -1,6 +1,7 @@
 import AugmentedTransformer
+import GradientDescentBaselines
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
@@ -32,9 +33,9 @@ struct VerifyAugmentedKind: DeclaresDatasets {
         let trained = try context.openHDF5("trained", "trained.h5")
         let source = try context.openHDF5("sequences", "sequences.h5")
         let (test, testShape) = try source.readDoubles("test/sequences")
-        let set = SequenceSet(test, shape: TrainAugmentedKind.shape(testShape))
+        let set = TokenSequences(test, shape: TrainAugmentedKind.shape(testShape))
         let (train, trainShape) = try source.readDoubles("train/sequences")
-        let fitting = SequenceSet(train, shape: TrainAugmentedKind.shape(trainShape))
+        let fitting = TokenSequences(train, shape: TrainAugmentedKind.shape(trainShape))
         context.progress(0, of: 4, "baselines")
         // Step sizes are fitted on the training sequences, like the network's weights, and scored on the test ones.
         // PAPER.md §5's Monte Carlo values of the same baselines, shown beside ours.

@@ -1,5 +1,5 @@
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
@@ -7,7 +7,7 @@ import StageSupport
 /// masked) on one shared palette, and the loss curve on a log scale.
 struct PlotClosedFormKind: FigureKind {
     let name = "plot-closed-form"
-    let version = 6
+    let version = 7
     let summary = "Figure 3: heatmaps of A, B, BᵀA, P and the GD loss curve (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, help: "base name of the figure files, e.g. fig3-unitary"),
@@ -59,6 +59,7 @@ struct PlotClosedFormKind: FigureKind {
           set size ratio 0
           set autoscale
           set logscale y
+          set ytics \(GnuplotFigure.logTickFactor(losses)); set mytics 10
           set format y "10^{%L}"
           set title "population loss during GD (non-positive round-off values not drawn)"
           set xlabel "iteration"

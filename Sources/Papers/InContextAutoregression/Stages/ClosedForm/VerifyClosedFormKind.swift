@@ -1,7 +1,7 @@
 import ClosedFormModels
 import Foundation
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 

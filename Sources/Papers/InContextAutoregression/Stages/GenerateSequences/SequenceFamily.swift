@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericCore
 
 /// The sequence families of PAPER.md §1: s_{t+1} = W s_t with W orthogonal (or unitary), drawn afresh per sequence.
 enum SequenceFamily: String, CaseIterable {

@@ -1,6 +1,6 @@
 import Foundation
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
@@ -8,7 +8,7 @@ import StageSupport
 /// positional weights of the four heads with the largest |O_hh|.
 struct PlotMultiHeadKind: FigureKind {
     let name = "plot-multihead"
-    let version = 7
+    let version = 9
     let summary = "Figure 7: loss curves, head coupling O and its spectrum, positional weights of the main heads"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig7"), help: "base name of the figure files"),

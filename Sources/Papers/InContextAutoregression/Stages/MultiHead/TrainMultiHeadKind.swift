@@ -1,6 +1,7 @@
+import GradientDescentBaselines
 import HDF5
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
@@ -70,8 +71,8 @@ struct TrainMultiHeadKind: DeclaresDatasets {
                                                batchSize: p.integer("batch_size"), epochCount: p.integer("epochs"))
         let trainer = MultiHeadTrainer(
             configuration: configuration,
-            training: MultiHeadSequences(count: trainShape[0], tokenCount: trainShape[1], dimension: trainShape[2], values: train),
-            test: MultiHeadSequences(count: testShape[0], tokenCount: testShape[1], dimension: testShape[2], values: test),
+            training: TokenSequences(count: trainShape[0], tokenCount: trainShape[1], dimension: trainShape[2], values: train),
+            test: TokenSequences(count: testShape[0], tokenCount: testShape[1], dimension: testShape[2], values: test),
             options: options, generator: SeededGenerator(seed: p.seed()))
         let reports = try trainer.train { report in
             context.progress(report.epoch, of: options.epochCount,

@@ -1,6 +1,7 @@
+import GradientDescentBaselines
 import HDF5
 import MultiHeadTransformer
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
@@ -12,7 +13,7 @@ import StageSupport
 /// token), so most rows are reported rather than judged; the judged ones are the baselines.
 struct VerifyMultiHeadKind: DeclaresDatasets {
     let name = "verify-multihead"
-    let version = 9
+    let version = 10
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "Figure 7: head coupling O and its spectrum, positional offsets, test MSE against baselines"
     let parameters: [ParameterSpec] = [
@@ -46,8 +47,10 @@ struct VerifyMultiHeadKind: DeclaresDatasets {
         let analysis = try MultiHeadAnalysis(parameters: parameters)
         let source = try context.openHDF5("sequences", "sequences.h5")
         let (test, shape) = try source.readDoubles("test/sequences")
-        let baselines = try MultiHeadBaselines(sequences: MultiHeadSequences(count: shape[0], tokenCount: shape[1],
-                                                                             dimension: shape[2], values: test))
+        let testSet = TokenSequences(count: shape[0], tokenCount: shape[1], dimension: shape[2], values: test)
+        let zero = InContextBaselines.predictZero(testSet).meanSquaredError
+        let copy = InContextBaselines.copyLast(testSet).meanSquaredError
+        let leastSquares = try InContextBaselines.leastSquares(testSet).meanSquaredError
         let testLoss = try trained.doubleAttribute("final_test_loss")
         let heads = parameters.configuration.headCount, d = parameters.configuration.dimension
         let positions = parameters.configuration.positionCount
@@ -88,9 +91,9 @@ struct VerifyMultiHeadKind: DeclaresDatasets {
         var table = TheoryTable(title: "Figure 7 — non-augmented multi-head model, d = \(d), H = \(heads)")
         table.rows = [
             .report("test MSE of the trained model", testLoss, paper: "0.194 after 1 epoch (reference)"),
-            .below("test MSE below predicting 0", testLoss, baselines.zero, paper: "0.200 (predict 0, §5)"),
-            .below("test MSE below copying s_t", testLoss, baselines.copy, paper: "0.400 (copy, §5)"),
-            .report("baseline: in-context least squares (min-norm, per position)", baselines.inContextLeastSquares),
+            .below("test MSE below predicting 0", testLoss, zero, paper: "0.200 (predict 0, §5)"),
+            .below("test MSE below copying s_t", testLoss, copy, paper: "0.400 (copy, §5)"),
+            .report("baseline: in-context least squares (min-norm, per position)", leastSquares),
             .report("numerical rank of O", Double(numericalRank), note: "at most d² = \(d * d) by construction (O = 𝐌ᵀ𝐍 with 𝐌, 𝐍 of size d² × H)"),
             .report("largest |eigenvalue| of O", largest),
             .report("second largest |eigenvalue| / largest", moduli.count > 1 ? moduli.sorted(by: >)[1] / max(largest, 1e-300) : .nan),

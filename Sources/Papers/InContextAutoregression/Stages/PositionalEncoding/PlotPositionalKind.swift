@@ -1,6 +1,6 @@
 import Foundation
 import HDF5
-import Numerics
+import NumericCore
 import PipelineEngine
 import StageSupport
 
@@ -8,7 +8,7 @@ import StageSupport
 /// its last row next to the population closed form; a last panel overlays the four last rows.
 struct PlotPositionalKind: FigureKind {
     let name = "plot-positional"
-    let version = 5
+    let version = 6
     let summary = "Figure 6: heatmaps of P per μ, last rows against the closed form (gnuplot)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("fig6"), help: "base name of the figure files"),

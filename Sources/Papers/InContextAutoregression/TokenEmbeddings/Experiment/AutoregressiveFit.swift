@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// Is one sequence s_0 … s_{T-1} autoregressive? Fit s_{t+1} ≈ Â s_t by least squares and regenerate it from s_0.
 ///

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// Fig. 4: regeneration MSE of real token sequences against the same tokens shuffled across sequences.
 public struct AutoregressiveTokenCheck: Sendable {

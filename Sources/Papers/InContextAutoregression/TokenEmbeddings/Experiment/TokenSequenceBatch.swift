@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// Sequences s_0 … s_{T-1} of unit-norm token embeddings, cut from a token stream.
 public struct TokenSequenceBatch: Sendable {

@@ -1,4 +1,4 @@
-import Numerics
+import NumericCore
 
 /// The directions of gradient descent on the in-context objective L_t(G) = Σ_{k=1}^{t} ||s_k − G s_{k−1}||².
 ///
@@ -9,9 +9,9 @@ import Numerics
 /// A note on computing w_j(t) for all t at once: with the Gram matrix K_{km} = ⟨s_k, s_m⟩ and
 /// ρ_j[k, t] = ⟨s_k, P_t^j s_t⟩ (k < t, zero otherwise), ρ_0 = tril₋(K), ρ_j = tril₋(K ρ_{j−1}) and
 /// w_j(t) = Σ_{k<t} ρ_j[k, t] s_{k+1}: a few n×n products per sequence instead of 5×5 products per position.
-enum DescentDirections {
+public enum DescentDirections {
     /// w_j(t) for j = 0 ..< powers and t = 0 ..< n of one sequence s_0 … s_n: `powers` arrays of [n, d].
-    static func compute(sequence: UnsafePointer<Double>, tokenCount: Int, dimension d: Int, powers: Int) -> [[Double]] {
+    public static func compute(sequence: UnsafePointer<Double>, tokenCount: Int, dimension d: Int, powers: Int) -> [[Double]] {
         let n = tokenCount - 1
         var gram = [Double](repeating: 0, count: n * n)
         // K = S Sᵀ over s_0 … s_{n−1}

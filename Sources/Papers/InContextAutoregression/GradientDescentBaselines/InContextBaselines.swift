@@ -1,16 +1,4 @@
-import Numerics
-
-/// A set of sequences s_0 … s_n in Double, flat [count, n + 1, d].
-public struct SequenceSet: Sendable {
-    public let values: [Double]
-    public let shape: SequenceShape
-
-    public init<Source: BinaryFloatingPoint>(_ values: [Source], shape: SequenceShape) {
-        precondition(values.count == shape.elementCount, "SequenceSet: \(values.count) values for \(shape)")
-        self.values = values.map { Double($0) }
-        self.shape = shape
-    }
-}
+import NumericCore
 
 /// A baseline's MSE (mean over sequences, positions t = 0 … n−1 and coordinates of the error on s_{t+1}) and the
 /// step sizes it chose.
@@ -24,14 +12,14 @@ public struct BaselineResult: Equatable, Sendable {
 /// sequences in Double.
 public enum InContextBaselines {
     /// Predict 0.
-    public static func predictZero(_ set: SequenceSet) -> BaselineResult {
+    public static func predictZero(_ set: TokenSequences) -> BaselineResult {
         var sum = 0.0
         forEachPosition(set) { _, _, target in sum += squaredNorm(target, set.shape.dimension) }
         return BaselineResult(meanSquaredError: sum / denominator(set), stepSizes: [])
     }
 
     /// Predict s_t (copy the last token).
-    public static func copyLast(_ set: SequenceSet) -> BaselineResult {
+    public static func copyLast(_ set: TokenSequences) -> BaselineResult {
         var sum = 0.0
         forEachPosition(set) { current, _, target in
             for i in 0..<set.shape.dimension { sum += (target[i] - current[i]) * (target[i] - current[i]) }
@@ -42,7 +30,7 @@ public enum InContextBaselines {
     /// J steps of gradient descent on Σ_k ||s_k − G s_{k−1}||² from G = 0 with one step size η shared by all steps,
     /// chosen to minimise the MSE: one η for every position (`perPosition` false) or the best η at each position.
     /// For J = 1 the best η is the closed form Σ ⟨s_{t+1}, w_0⟩ / Σ ||w_0||².
-    public static func gradientSteps(_ set: SequenceSet, steps: Int, perPosition: Bool) -> BaselineResult {
+    public static func gradientSteps(_ set: TokenSequences, steps: Int, perPosition: Bool) -> BaselineResult {
         gradientSteps(set, fittedOn: set, steps: steps, perPosition: perPosition)
     }
 
@@ -55,13 +43,13 @@ public enum InContextBaselines {
     /// so the MSE is quadratic in α = (α_1 … α_J): the best α solves the J×J normal equations
     /// Σ_l M_{j−1,l−1} α_l = b_{j−1}, and the step sizes are the roots of x^J − Σ_j α_j x^{J−j}. When those roots
     /// are complex no real step sizes realise the optimum; `stepSizes` is then empty and the MSE is a lower bound.
-    public static func gradientStepsWithOwnStepSizes(_ set: SequenceSet, steps: Int) throws -> BaselineResult {
+    public static func gradientStepsWithOwnStepSizes(_ set: TokenSequences, steps: Int) throws -> BaselineResult {
         try gradientStepsWithOwnStepSizes(set, fittedOn: set, steps: steps)
     }
 
     /// One step with normalised direction, c · w_0(t) / ||w_0(t)||, with the best shared c (what LayerNorm allows);
     /// also returns the mean cosine between w_0(t) = C_t s_t and s_{t+1} over positions with w_0 ≠ 0.
-    public static func normalisedStep(_ set: SequenceSet) -> (result: BaselineResult, meanCosine: Double) {
+    public static func normalisedStep(_ set: TokenSequences) -> (result: BaselineResult, meanCosine: Double) {
         let d = set.shape.dimension
         var cosineSum = 0.0, projectionSum = 0.0, active = 0, targetSum = 0.0
         set.values.withUnsafeBufferPointer { buffer in
@@ -91,7 +79,7 @@ public enum InContextBaselines {
 
     /// Ĝ_t = minimum-norm least-squares solution of s_k ≈ G s_{k−1}, k = 1 … t (LAPACK dgelsd); predict Ĝ_t s_t
     /// (0 at t = 0).
-    public static func leastSquares(_ set: SequenceSet) throws -> BaselineResult {
+    public static func leastSquares(_ set: TokenSequences) throws -> BaselineResult {
         let d = set.shape.dimension
         var sum = 0.0
         for sequence in 0..<set.shape.count {
@@ -117,7 +105,7 @@ public enum InContextBaselines {
 
     // MARK: Helpers
 
-    static func denominator(_ set: SequenceSet) -> Double {
+    static func denominator(_ set: TokenSequences) -> Double {
         Double(set.shape.count * set.shape.positions * set.shape.dimension)
     }
 
@@ -128,7 +116,7 @@ public enum InContextBaselines {
     }
 
     /// Calls body(s_t, s_{t−1} or nil, s_{t+1}) for every sequence and position t = 0 … n−1.
-    static func forEachPosition(_ set: SequenceSet,
+    static func forEachPosition(_ set: TokenSequences,
                                 _ body: (UnsafePointer<Double>, UnsafePointer<Double>?, UnsafePointer<Double>) -> Void) {
         let d = set.shape.dimension
         set.values.withUnsafeBufferPointer { buffer in

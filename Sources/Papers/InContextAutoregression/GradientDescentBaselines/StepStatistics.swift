@@ -50,7 +50,7 @@ struct StepStatistics {
     let positions: [Sums]
     var pooled: Sums { positions.dropFirst().reduce(positions[0], +) }
 
-    init(_ set: SequenceSet, powers: Int) {
+    init(_ set: TokenSequences, powers: Int) {
         let d = set.shape.dimension, n = set.shape.positions
         var positions = [Sums](repeating: Sums(powers: powers), count: n)
         set.values.withUnsafeBufferPointer { buffer in

@@ -1,10 +1,10 @@
-import Numerics
+import NumericCore
 
 /// The step-size baselines with their step sizes fitted on one set (the training sequences) and scored on another
 /// (the test sequences), so that no baseline is tuned on the data it is compared on.
 public extension InContextBaselines {
     /// `gradientSteps` with η chosen on `fitting` and the MSE measured on `set`.
-    static func gradientSteps(_ set: SequenceSet, fittedOn fitting: SequenceSet, steps: Int,
+    static func gradientSteps(_ set: TokenSequences, fittedOn fitting: TokenSequences, steps: Int,
                               perPosition: Bool) -> BaselineResult {
         let fit = StepStatistics(fitting, powers: steps)
         let score = StepStatistics(set, powers: steps)
@@ -23,7 +23,7 @@ public extension InContextBaselines {
     }
 
     /// `gradientStepsWithOwnStepSizes` with the coefficients α chosen on `fitting` and the MSE measured on `set`.
-    static func gradientStepsWithOwnStepSizes(_ set: SequenceSet, fittedOn fitting: SequenceSet,
+    static func gradientStepsWithOwnStepSizes(_ set: TokenSequences, fittedOn fitting: TokenSequences,
                                               steps: Int) throws -> BaselineResult {
         let fit = StepStatistics(fitting, powers: steps).pooled
         let score = StepStatistics(set, powers: steps).pooled
