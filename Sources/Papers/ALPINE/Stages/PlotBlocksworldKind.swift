@@ -52,6 +52,7 @@ struct PlotBlocksworldKind: FigureKind, DeclaresDatasets {
         let steps: [Double]
         let accuracy: [Double]
         let finalAccuracy: Double
+        let greedyAccuracy: Double
         let adjacencyGap: [Double]
         let reachabilityGap: [Double]
         let weights: HDF5File
@@ -92,6 +93,7 @@ struct PlotBlocksworldKind: FigureKind, DeclaresDatasets {
             return Run(width: try evaluation.intAttribute("width"), steps: steps.map(Double.init),
                        accuracy: try evaluation.readDoubles("checkpoint_accuracy").values,
                        finalAccuracy: try evaluation.doubleAttribute("accuracy"),
+                       greedyAccuracy: try evaluation.doubleAttribute("greedy_accuracy"),
                        adjacencyGap: (0..<shape[0]).map { gap(wm, $0, edges, nonEdges) },
                        reachabilityGap: (0..<shape[0]).map { gap(wv, $0, seen, unseen) },
                        weights: weights, checkpoints: shape[0])
