@@ -2,7 +2,7 @@ import NumericCore
 
 /// ALPINE.md §1.1: a random DAG on nodes 0..<n where each candidate edge i → j with i < j is kept with probability p,
 /// and its reachability (transitive closure, every node reaching itself).
-public struct RandomDAG: Sendable, Equatable {
+public struct RandomDAG: PathGraph, Equatable {
     public let nodeCount: Int
     /// Row-major n × n: adjacency[i·n + j] for the edge i → j.
     public let adjacency: [Bool]
@@ -31,9 +31,8 @@ public struct RandomDAG: Sendable, Equatable {
         self.reaches = reaches
     }
 
-    public func isEdge(_ i: Int, _ j: Int) -> Bool { adjacency[i * nodeCount + j] }
     public func reaches(_ s: Int, _ t: Int) -> Bool { reaches[s * nodeCount + t] }
-    public var edgeCount: Int { adjacency.reduce(0) { $0 + ($1 ? 1 : 0) } }
+    /// Only j > i can be a successor in a DAG of this order.
     public func successors(_ i: Int) -> [Int] { ((i + 1)..<max(nodeCount, i + 1)).filter { isEdge(i, $0) } }
 }
 
@@ -71,5 +70,20 @@ public struct PairSplit: Sendable, Equatable {
         }
         self.train = train
         self.test = test
+    }
+
+    /// App. F (Blocksworld): a seeded random share of the ordered reachable pairs (s ≠ t) trains, the rest test.
+    /// The pairs, source-major, are permuted (`generator.permutation`, Fisher–Yates); the first round(share · count) train.
+    /// Both lists are then put back in source-major order, so the files read like the DAG split's.
+    public init(orderedPairsOf graph: some PathGraph, trainShare: Double, generator: inout SeededGenerator) {
+        var pairs: [Pair] = []
+        for s in 0..<graph.nodeCount { for t in 0..<graph.nodeCount where s != t && graph.reaches(s, t) {
+            pairs.append(Pair(source: s, target: t))
+        } }
+        let shuffled = generator.permutation(pairs.count).map { pairs[$0] }
+        let trainCount = Int((trainShare * Double(pairs.count)).rounded())
+        func sourceMajor(_ a: Pair, _ b: Pair) -> Bool { (a.source, a.target) < (b.source, b.target) }
+        self.train = shuffled[..<trainCount].sorted(by: sourceMajor)
+        self.test = shuffled[trainCount...].sorted(by: sourceMajor)
     }
 }

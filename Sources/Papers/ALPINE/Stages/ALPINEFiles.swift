@@ -76,6 +76,52 @@ enum ALPINEFiles {
         return RandomDAG(nodeCount: n, adjacency: adjacency)
     }
 
+    /// The graph of a graph.h5 that need not be a DAG of the §1.1 order (Blocksworld), reachability searched anew.
+    static func readDirectedGraph(_ file: HDF5File) throws -> DirectedGraph {
+        let (adjacency, n) = try readMatrix(file, "adjacency")
+        return DirectedGraph(nodeCount: n, adjacency: adjacency)
+    }
+
+    /// graph.h5's common part, whatever made the graph: `adjacency`, `reachability` (row = target t, column = k),
+    /// `train_pairs`, `test_pairs`, attributes `nodes` and `edges`.
+    static func write(_ file: HDF5Output, graph: some PathGraph, split: PairSplit) throws {
+        let n = graph.nodeCount
+        try write(file, "adjacency", matrix: graph.adjacency, size: n)
+        let reachability = (0..<(n * n)).map { graph.reaches($0 % n, $0 / n) }
+        try write(file, "reachability", matrix: reachability, size: n)
+        try write(file, "train_pairs", pairs: split.train)
+        try write(file, "test_pairs", pairs: split.test)
+        try file.setAttribute("nodes", n)
+        try file.setAttribute("edges", graph.edgeCount)
+    }
+
+    /// paths.h5's common part (what alpine-train and alpine-evaluate read), whatever spread the lines: the lines,
+    /// `observed_adjacency`, `observed_reachability`, `test_degree` and attribute `longest_line`.
+    static func write(_ file: HDF5Output, paths lines: (train: [[Int32]], test: [[Int32]]), graph: some PathGraph,
+                      split: PairSplit) throws {
+        let n = graph.nodeCount
+        let observed = ObservedStructure(nodeCount: n, lines: lines.train)
+        let degrees = split.test.map { observed.degreeClass(source: $0.source, target: $0.target, graph: graph) }
+        try write(file, "train", lines: lines.train)
+        try write(file, "test", lines: lines.test)
+        try write(file, "observed_adjacency", matrix: observed.adjacency, size: n)
+        try write(file, "observed_reachability", matrix: observed.reachability, size: n)
+        try file.write("test_degree", degrees.map(Int64.init), shape: [degrees.count])
+        try file.setAttribute("longest_line", (lines.train + lines.test).map(\.count).max() ?? 0)
+    }
+
+    /// The declarations of what `write(_:paths:graph:split:)` writes; `train` describes the training lines.
+    static func pathsDatasets(train: String) -> [DatasetDeclaration] {
+        lines("paths.h5", "train", train)
+            + lines("paths.h5", "test", "one random path per test pair, as a line \"s t s u₁ … t \\n\"")
+            + [matrix("paths.h5", "observed_adjacency", rows: "source i", columns: "target j",
+                      "A_obs: 1 where the edge i → j appears in a training line"),
+               matrix("paths.h5", "observed_reachability", rows: "target t", columns: "node k",
+                      "R_obs: 1 where k appears on a training line whose target is t"),
+               DatasetDeclaration("paths.h5", "test_degree", ["test pair": "test_pairs_count"],
+                                  "degree class of each test pair: 0, 1, 2, or 3 for 3 or more (ALPINE §4.1)")]
+    }
+
     static func readPairs(_ file: HDF5File, _ name: String) throws -> [PairSplit.Pair] {
         let values = try file.readInts(name).values.map(Int.init)
         return stride(from: 0, to: values.count, by: 2).map { PairSplit.Pair(source: values[$0], target: values[$0 + 1]) }

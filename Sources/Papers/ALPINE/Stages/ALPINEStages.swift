@@ -15,5 +15,8 @@ public enum ALPINEStages {
         registry.register(PlotSimplifiedKind())
         registry.register(PlotModelKind())
         registry.register(PlotGridKind())
+        registry.register(BlocksworldGraphKind())
+        registry.register(BlocksworldPathsKind())
+        registry.register(PlotBlocksworldKind())
     }
 }

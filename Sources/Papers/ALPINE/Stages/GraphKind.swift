@@ -41,13 +41,7 @@ struct GraphKind: DeclaresDatasets {
         var splitDraws = SeededGenerator.stream(seed: p.seed(), index: 1)
         let split = PairSplit(graph, trainProbability: p.number("train_probability"), generator: &splitDraws)
         let file = try context.createHDF5("graph.h5", declared: datasets)
-        try ALPINEFiles.write(file, "adjacency", matrix: graph.adjacency, size: n)
-        let reachability = (0..<(n * n)).map { graph.reaches($0 % n, $0 / n) }
-        try ALPINEFiles.write(file, "reachability", matrix: reachability, size: n)
-        try ALPINEFiles.write(file, "train_pairs", pairs: split.train)
-        try ALPINEFiles.write(file, "test_pairs", pairs: split.test)
-        try file.setAttribute("nodes", n)
-        try file.setAttribute("edges", graph.edgeCount)
+        try ALPINEFiles.write(file, graph: graph, split: split)
         try file.setAttribute("edge_probability", p.number("edge_probability"))
         try file.close()
         context.log("\(graph.edgeCount) edges, \(split.train.count) train and \(split.test.count) test pairs")
@@ -61,14 +55,7 @@ struct GraphKind: DeclaresDatasets {
 struct PathsKind: DeclaresDatasets {
     let name = "alpine-paths"
     let version = 3
-    let datasets = ALPINEFiles.lines("paths.h5", "train", "the training lines \"s t s u₁ … t \\n\" (random paths per train pair, plus \"s t s t\" for each edge pair)")
-        + ALPINEFiles.lines("paths.h5", "test", "one random path per test pair, as a line \"s t s u₁ … t \\n\"")
-        + [ALPINEFiles.matrix("paths.h5", "observed_adjacency", rows: "source i", columns: "target j",
-                              "A_obs: 1 where the edge i → j appears in a training line"),
-           ALPINEFiles.matrix("paths.h5", "observed_reachability", rows: "target t", columns: "node k",
-                              "R_obs: 1 where k appears on a training line whose target is t"),
-           DatasetDeclaration("paths.h5", "test_degree", ["test pair": "test_pairs_count"],
-                              "degree class of each test pair: 0, 1, 2, or 3 for 3 or more (ALPINE §4.1)")]
+    let datasets = ALPINEFiles.pathsDatasets(train: "the training lines \"s t s u₁ … t \\n\" (random paths per train pair, plus \"s t s t\" for each edge pair)")
     func toolchain() -> [String: String] { NativeToolchain.storage }
     let summary = "ALPINE §1.3–4.1: random paths per pair as token lines, observed adjacency and reachability, degree classes"
     let parameters: [ParameterSpec] = [
@@ -86,18 +73,10 @@ struct PathsKind: DeclaresDatasets {
         guard m <= 1000 else { throw PipelineError("paths_per_pair: at most 1000, got \(m)") }
         var generator = SeededGenerator(seed: context.parameters.seed())
         let lines = PathLines.generate(graph, split, pathsPerPair: m, generator: &generator)
-        let n = graph.nodeCount
-        let observed = ObservedStructure(nodeCount: n, lines: lines.train)
-        let degrees = split.test.map { observed.degreeClass(source: $0.source, target: $0.target, graph: graph) }
         let file = try context.createHDF5("paths.h5", declared: datasets)
-        try ALPINEFiles.write(file, "train", lines: lines.train)
-        try ALPINEFiles.write(file, "test", lines: lines.test)
-        try ALPINEFiles.write(file, "observed_adjacency", matrix: observed.adjacency, size: n)
-        try ALPINEFiles.write(file, "observed_reachability", matrix: observed.reachability, size: n)
-        try file.write("test_degree", degrees.map(Int64.init), shape: [degrees.count])
-        try file.setAttribute("longest_line", (lines.train + lines.test).map(\.count).max() ?? 0)
+        try ALPINEFiles.write(file, paths: lines, graph: graph, split: split)
         try file.setAttribute("paths_per_pair", m)
-        try file.setAttribute("nodes", n)
+        try file.setAttribute("nodes", graph.nodeCount)
         try file.close()
         context.log("\(lines.train.count) train lines, \(lines.test.count) test lines")
     }

@@ -9,7 +9,7 @@ import StageSupport
 /// over a dimension with another name, is placed by what was run); NAME-grid.dat lists every cell.
 struct PlotGridKind: FigureKind {
     let name = "alpine-plot-grid"
-    let version = 3
+    let version = 4
     let summary = "ALPINE Fig. 3/7 (accuracy over layers × heads per graph size) and Fig. 6 b–d (the same by degree class)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig3"), help: "name of the accuracy figure (NAME, NAME-degrees)"),

@@ -9,7 +9,7 @@ import StageSupport
 /// / unreachable pairs over training and accuracy by degree class.
 struct PlotModelKind: FigureKind {
     let name = "alpine-plot-model"
-    let version = 10
+    let version = 11
     let summary = "ALPINE Fig. 4 (attention), Fig. 5 (W_M′ block, gap), Fig. 6a (W_V′ by set, accuracy by degree)"
     let parameters: [ParameterSpec] = [
         ParameterSpec("figure", .fileName, default: .string("alpine-fig"), help: "prefix of the figure files (PREFIX4, 5, 6)"),

@@ -11,7 +11,7 @@ import StageSupport
 /// classes and Table 1 (items 5–10). Thresholds are §7's proposals; see the README for how they were chosen.
 struct VerifyKind: DeclaresDatasets {
     let name = "alpine-verify"
-    let version = 8
+    let version = 9
     let datasets = TheoryTable.datasets
     func toolchain() -> [String: String] { NativeToolchain.numerics }
     let summary = "ALPINE §7: data invariants, Theorem 3, accuracy, attention, W_M′/W_V′ (must-not-learn), degrees, Table 1"

@@ -9,7 +9,7 @@ import PipelineEngine
 /// Its inputs are the plot and verify stages to show, under any slot names; the papers' outlines decide the order.
 struct ReportKind: StageKind {
     let name = "report"
-    let version = 17
+    let version = 18
     let summary = "index.html: a section per paper, figures in its order, paper vs regenerated values, provenance; numbers.tex"
     let parameters: [ParameterSpec] = [
         ParameterSpec("title", .text, help: "title of the page"),
