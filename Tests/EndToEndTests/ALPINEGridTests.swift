@@ -34,6 +34,24 @@ import Testing
         for figure in ["alpine-fig3.png", "alpine-fig3.pdf", "alpine-fig3-degrees.png", "alpine-fig3-degrees.pdf"] {
             #expect((try? FileManager.default.attributesOfItem(atPath: bed.directory + "/figures/" + figure)[.size] as? Int) ?? 0 > 1000, "\(figure)")
         }
+        // The theory table: each cell's accuracy as the data file has it, and the spread over heads recomputed here.
+        let theory = try #require(bed.read("figures/alpine-fig3-theory.json"))
+        let table = try #require(try JSONSerialization.jsonObject(with: Data(theory.utf8)) as? [String: Any])
+        let measured = Dictionary(uniqueKeysWithValues: (table["rows"] as? [[String: Any]] ?? []).map {
+            ($0["claim"] as? String ?? "", $0["measured"] as? Double ?? .nan)
+        })
+        func accuracy(_ layers: Int, _ heads: Int) -> Double { rows.first { $0[1] == Double(layers) && $0[2] == Double(heads) }![3] }
+        for row in rows {
+            let (l, h) = (Int(row[1]), Int(row[2]))
+            let claim = "sampled accuracy, n = 12, \(l) layer\(l == 1 ? "" : "s"), \(h) head\(h == 1 ? "" : "s")"
+            #expect(measured[claim] == row[3], "\(claim): \(measured[claim] ?? .nan) against \(row[3])")
+        }
+        for l in [1, 2] {
+            let claim = "spread of accuracy over 2 head counts, n = 12, \(l) layer\(l == 1 ? "" : "s")"
+            #expect(measured[claim] == abs(accuracy(l, 1) - accuracy(l, 2)), "\(claim)")
+        }
+        #expect(measured["accuracy gain from 1 to 2 layers, n = 12, 1 head"] == accuracy(2, 1) - accuracy(1, 1))
+        #expect(!measured.keys.contains { $0.hasPrefix("accuracy drop from n") }, "one graph size: no n trend row")
         let again = try bed.icar("run")
         #expect(again.error.contains("0 run"), "\(again.error)")
     }
