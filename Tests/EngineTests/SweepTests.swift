@@ -46,6 +46,16 @@ import Testing
         #expect(!PipelineLoader.isValidStageName("t[text=x]"))
     }
 
+    /// Readers of manifests (the report) recover a cell's family and coordinates from its recorded name.
+    @Test func aGeneratedNameSplitsBackIntoItsFamilyAndCell() {
+        let cell = [CellCoordinate(name: "layers", value: .integer(2)), CellCoordinate(name: "lr", value: .number(1e-3))]
+        let name = StageCell.name(family: "alpine-train", cell: cell)
+        let parts = StageCell.parts(of: name)
+        #expect(parts?.family == "alpine-train" && parts?.cell == cell.map(\.text).joined(separator: ","), "\(name)")
+        #expect(StageCell.parts(of: "fig5-train-1layer") == nil)
+        #expect(StageCell.parts(of: "x[]") == nil && StageCell.parts(of: "x[a]") == nil)
+    }
+
     @Test func aCellHasTheKeyOfThePlainStageWithItsParameters() throws {
         let family = try load(#"{"stages": {"t": {"kind": "test-echo", "matrix": {"text": ["x", "y"], "sleep_seconds": [1, 2]}}}}"#)
         let plain = try load(#"{"stages": {"t": {"kind": "test-echo", "params": {"text": "y", "sleep_seconds": 2.0}}}}"#)

@@ -47,6 +47,13 @@ public enum StageCell {
         family + "[" + cell.map(\.text).joined(separator: ",") + "]"
     }
 
+    /// The inverse of `name(family:cell:)` for a generated name: its family and its `k=v,…` text; nil for a plain
+    /// stage's name (for readers of manifests, which record names, not families).
+    public static func parts(of name: String) -> (family: String, cell: String)? {
+        guard isValidGeneratedName(name), let open = name.firstIndex(of: "[") else { return nil }
+        return (String(name[..<open]), String(name[name.index(after: open)..<name.index(before: name.endIndex)]))
+    }
+
     /// Whether two values are the same cell value: equal after normalisation, with an integer equal to the number
     /// of the same value (a selector's `200` matches a number dimension's `200.0`).
     public static func sameValue(_ a: JSONValue, _ b: JSONValue) -> Bool {

@@ -191,7 +191,7 @@ struct ReportPage {
                 html += provenanceTable(group.cells[0])
                 continue
             }
-            html += "<details class=\"family\">\n<summary>\(escape(group.name))[*]: \(group.cells.count) cells — \(escape(group.cells.map { Self.cellLabel($0.stage) }.joined(separator: "; ")))</summary>\n"
+            html += "<details class=\"family\">\n<summary>\(escape(group.name))[*]: \(group.cells.count) cells — \(escape(group.cells.map { StageCell.parts(of: $0.stage)?.cell ?? $0.stage }.joined(separator: "; ")))</summary>\n"
             for manifest in group.cells { html += provenanceTable(manifest) }
             html += "</details>\n"
         }
@@ -203,23 +203,16 @@ struct ReportPage {
         var groups: [(name: String, cells: [Manifest])] = []
         var index: [String: Int] = [:]
         for manifest in chain {
-            guard let bracket = manifest.stage.firstIndex(of: "[") else {
+            guard let family = StageCell.parts(of: manifest.stage)?.family else {
                 groups.append((manifest.stage, [manifest]))
                 continue
             }
-            let family = String(manifest.stage[..<bracket])
             if let at = index[family] { groups[at].cells.append(manifest) } else {
                 index[family] = groups.count
                 groups.append((family, [manifest]))
             }
         }
         return groups
-    }
-
-    /// `k=v,…` of a cell's name `NAME[k=v,…]`.
-    static func cellLabel(_ stage: String) -> String {
-        guard let open = stage.firstIndex(of: "["), stage.hasSuffix("]") else { return stage }
-        return String(stage[stage.index(after: open)..<stage.index(before: stage.endIndex)])
     }
 
     private func provenanceTable(_ manifest: Manifest) -> String {
